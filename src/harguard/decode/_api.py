@@ -1,0 +1,41 @@
+"""What a decode layer is, and what it may call back.
+
+A layer recognises one encoding by sniffing the text itself (never by trusting a MIME type),
+decodes it, hands every inner value back to the scrubber with its key and location, and
+re-encodes only if something inside changed, so untouched content stays byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+__all__ = ["Layer", "Scrub"]
+
+
+class Scrub(Protocol):
+    """The scrubber, as seen by a layer."""
+
+    def value(
+        self, value: str, *, key: str, loc: str, depth: int, siblings: Collection[str] | None = None
+    ) -> str:
+        """Scrub a value stored under `key` (position rules first, then its content)."""
+        ...
+
+    def text(self, text: str, *, loc: str, depth: int) -> str:
+        """Scrub free text: sniff its layers, then apply the value rules."""
+        ...
+
+    def leaf(self, text: str, *, loc: str, depth: int, code: bool = False) -> str:
+        """Scrub text that has no (further) structure: value rules, key: value pairs, URLs."""
+        ...
+
+
+class Layer(Protocol):
+    """One encoding: `sniff` is cheap and conservative, `scrub` returns None if it was wrong."""
+
+    name: str
+
+    def sniff(self, text: str) -> bool: ...
+
+    def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None: ...

@@ -1,0 +1,63 @@
+"""`application/x-www-form-urlencoded` text: query strings, form bodies, URL fragments.
+
+Each `name=value` pair is percent-decoded, scrubbed under its name (with the other names as
+siblings, which decides `code` and `state`), and re-encoded in the style it came in (`+` or
+`%20`); pairs that did not change keep their exact original bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
+
+from ..policy import normalize_key
+from ._api import Scrub
+
+__all__ = ["FormLayer", "encode_component", "scrub_pairs"]
+
+_FORM = re.compile(r"[^=&\s]+=[^&\s]*(?:&+[^=&\s]+(?:=[^&\s]*)?)*&*")
+# Placeholders stay readable inside URLs: `[`, `]` and `:` are left as they are.
+_SAFE = "[]:"
+
+
+def encode_component(value: str, *, plus: bool) -> str:
+    return quote_plus(value, safe=_SAFE) if plus else quote(value, safe=_SAFE)
+
+
+def decode_component(raw: str, *, plus: bool = True) -> str:
+    return unquote_plus(raw) if plus else unquote(raw)
+
+
+def scrub_pairs(raw: str, scrub: Scrub, *, loc: str, depth: int, sep: str = "&") -> str:
+    """Scrub each `name=value` of `raw`; return `raw` itself when nothing changed."""
+    parts = raw.split(sep)
+    decoded: list[tuple[str, str] | None] = []
+    for part in parts:
+        if "=" not in part:
+            decoded.append(None)
+            continue
+        name, _, value = part.partition("=")
+        decoded.append((decode_component(name), decode_component(value)))
+    siblings = {normalize_key(p[0]) for p in decoded if p is not None}
+    changed = False
+    for i, pair in enumerate(decoded):
+        if pair is None:
+            continue
+        name, value = pair
+        new = scrub.value(value, key=name, loc=f"{loc}:{name}", depth=depth, siblings=siblings)
+        if new != value:
+            raw_value = parts[i].partition("=")[2]
+            plus = "+" in raw_value or "%20" not in raw_value
+            parts[i] = f"{parts[i].partition('=')[0]}={encode_component(new, plus=plus)}"
+            changed = True
+    return sep.join(parts) if changed else raw
+
+
+class FormLayer:
+    name = "form"
+
+    def sniff(self, text: str) -> bool:
+        return "=" in text and _FORM.fullmatch(text) is not None
+
+    def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+        return scrub_pairs(text, scrub, loc=f"{loc}/form", depth=depth + 1)

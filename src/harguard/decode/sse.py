@@ -1,0 +1,30 @@
+"""`text/event-stream` bodies: every `data:` payload is scrubbed as text (usually JSON)."""
+
+from __future__ import annotations
+
+import re
+
+from ._api import Scrub
+
+__all__ = ["SSELayer"]
+
+_FIELD = re.compile(r"(?m)^(data|event|id|retry):")
+_DATA = re.compile(r"(?m)^(data:[ ]?)(.*?)(\r?)$")
+
+
+class SSELayer:
+    name = "sse"
+
+    def sniff(self, text: str) -> bool:
+        return _FIELD.match(text) is not None or text.startswith(":")
+
+    def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+        count = 0
+
+        def data(m: re.Match[str]) -> str:
+            nonlocal count
+            count += 1
+            new = scrub.text(m.group(2), loc=f"{loc}/sse[{count - 1}]", depth=depth + 1)
+            return f"{m.group(1)}{new}{m.group(3)}"
+
+        return _DATA.sub(data, text)

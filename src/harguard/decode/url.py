@@ -1,0 +1,91 @@
+"""URLs: userinfo, path, query and fragment, each scrubbed in its own way.
+
+The URL is split by hand, not with `urllib.parse.urlsplit`/`urlunsplit`, because those
+normalise (an empty `?` disappears) and the output must differ from the input only where a
+secret was. Query and fragment go through the form layer (`#access_token=…&id_token=…` is a
+form), nested URLs in parameters (`redirect_uri`, `RelayState`, `returnTo`) come back here.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from ._api import Scrub
+from .form import scrub_pairs
+
+__all__ = ["URLLayer", "split_url", "url_host"]
+
+_URL = re.compile(
+    r"""(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,20}:)?
+        (?://(?P<userinfo>[^/?#@\s]*@)?(?P<host>[^/?#\s]*))?
+        (?P<path>[^?#]*)
+        (?:\?(?P<query>[^#]*))?
+        (?:\#(?P<fragment>.*))?""",
+    re.VERBOSE | re.DOTALL,
+)
+_ABSOLUTE = re.compile(r"(?i)(?:https?|wss?|ftp)://[^\s]")
+
+
+def split_url(url: str) -> dict[str, str | None]:
+    m = _URL.fullmatch(url)
+    return m.groupdict() if m else {}
+
+
+def url_host(url: str) -> str | None:
+    """The host of an absolute URL, lower case, without port or userinfo."""
+    host = split_url(url).get("host")
+    if not host:
+        return None
+    return host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host.lower()
+
+
+class URLLayer:
+    name = "url"
+
+    def sniff(self, text: str) -> bool:
+        return _ABSOLUTE.match(text) is not None and not any(c in text for c in " \n\t")
+
+    def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+        return scrub_url(text, scrub, loc=loc, depth=depth)
+
+
+def scrub_url(url: str, scrub: Scrub, *, loc: str, depth: int) -> str:
+    """Scrub any URL, absolute or relative (`/path?query` as in the HTTP/2 `:path`)."""
+    m = _URL.fullmatch(url)
+    if m is None:
+        return scrub.leaf(url, loc=loc, depth=depth)
+    scheme, userinfo, host, path, query, fragment = m.group(
+        "scheme", "userinfo", "host", "path", "query", "fragment"
+    )
+    depth += 1
+    out = [scheme or ""]
+    if host is not None:
+        out.append("//")
+        if userinfo:
+            out.append(_scrub_userinfo(userinfo, scrub, loc=f"{loc}/userinfo", depth=depth))
+        out.append(host)
+    out.append(scrub.leaf(path, loc=f"{loc}/path", depth=depth) if path else "")
+    if query is not None:
+        out.append("?")
+        out.append(scrub_pairs(query, scrub, loc=f"{loc}/query", depth=depth) if query else "")
+    if fragment is not None:
+        out.append("#")
+        if "=" in fragment:
+            # OAuth implicit flow and SPA routers put forms in fragments: `#/cb?code=…`.
+            route, sep, form = fragment.rpartition("?") if "?" in fragment else ("", "", fragment)
+            out.append(route + sep + scrub_pairs(form, scrub, loc=f"{loc}/fragment", depth=depth))
+        else:
+            out.append(scrub.leaf(fragment, loc=f"{loc}/fragment", depth=depth))
+    return "".join(out)
+
+
+def _scrub_userinfo(userinfo: str, scrub: Scrub, *, loc: str, depth: int) -> str:
+    body = userinfo[:-1]
+    user, sep, password = body.partition(":")
+    new_user = scrub.value(unquote(user), key="username", loc=loc, depth=depth) if user else user
+    new_user = user if new_user == unquote(user) else new_user
+    if sep and password:
+        new_password = scrub.value(unquote(password), key="password", loc=loc, depth=depth)
+        password = password if new_password == unquote(password) else new_password
+    return f"{new_user}{sep}{password}@"

@@ -1,0 +1,1 @@
+"""Detection: position rules (where a value sits) and value rules (what a value looks like)."""

@@ -1,0 +1,244 @@
+"""The one pipeline: load → walk → decode → detect → redact → re-encode → residual scan.
+
+`Sanitizer` wires the stages together once (rules compiled, positions loaded) and is reused
+for every document; `harguard.sanitize()` and `harguard.scan()` are thin wrappers around a
+default one. The CLI, the gateway, the audit and the watch all go through this class.
+
+Output is produced entry by entry: each entry is serialised, checked by the residual scan
+(critical value rules and every secret replaced anywhere in this run, in any spelling), fixed
+up if a copy of a later-found secret is still in it, and then released, so memory stays near
+the size of the parsed document.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .detect.catalogue import Rule, builtin_rules
+from .detect.engine import Engine
+from .detect.known import KnownSecrets
+from .detect.position import Positions
+from .errors import InputError, ResidualLeakError
+from .har import _json
+from .har.load import LoadLimits, load_har, unpack
+from .har.walk import walk_entry, walk_log_fields
+from .policy import Policy
+from .redact.placeholders import Redactor
+from .redact.scrubber import HEADER_HINTS, KEY_HINTS, Limits, Scrubber
+from .report.manifest import Report
+from .types import Finding, Severity
+
+__all__ = ["SanitizeResult", "Sanitizer", "Source"]
+
+Source = bytes | str | os.PathLike[str] | Mapping[str, Any]
+
+
+@dataclass
+class SanitizeResult:
+    """A sanitized HAR: its bytes, its parsed document (on demand) and the report."""
+
+    data: bytes
+    report: Report
+
+    @property
+    def document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = _json.loads(self.data)
+        return doc
+
+
+class _Run:
+    """The state of one document: its redactor, its findings and its scrubber."""
+
+    def __init__(self, sanitizer: Sanitizer, source: str) -> None:
+        self.report = Report(source=source, engine=sanitizer.engine.backend)
+        self.redactor = Redactor(sanitizer.key)
+        self.scrubber = Scrubber(
+            engine=sanitizer.engine,
+            positions=sanitizer.positions,
+            policy=sanitizer.policy,
+            redactor=self.redactor,
+            limits=sanitizer.limits,
+            on_finding=self.report.findings.append,
+        )
+
+
+class Sanitizer:
+    """Sanitizes and scans HAR documents and text under one policy and one fingerprint key.
+
+    Build one and reuse it: compiling the rules costs more than sanitizing a small file.
+    Without a `key`, a random one is made per Sanitizer, so placeholders are stable within it
+    but not across processes; pass the configured key for stable fingerprints.
+    """
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        key: bytes | None = None,
+        engine: str = "auto",
+        limits: Limits | None = None,
+        load_limits: LoadLimits | None = None,
+    ) -> None:
+        self.policy = policy or Policy()
+        self.key = key if key is not None else secrets.token_bytes(32)
+        if len(self.key) < 16:
+            raise ValueError("the fingerprint key must be at least 16 bytes")
+        self.rules: list[Rule] = [
+            r for r in [*builtin_rules(), *self.policy.extra_rules] if r.id not in self.policy.disabled_rules
+        ]
+        self.engine = Engine(self.rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, backend=engine)
+        self.positions = Positions(self.policy)
+        self.limits = limits or Limits()
+        self.load_limits = load_limits or LoadLimits()
+
+    def __repr__(self) -> str:
+        return f"<Sanitizer engine={self.engine.backend} rules={len(self.rules)}>"
+
+    # -- public entry points ---------------------------------------------------------------
+    def sanitize(self, source: Source, *, name: str | None = None) -> SanitizeResult:
+        """Sanitize one HAR; raise an InputError or ResidualLeakError instead of a bad output."""
+        buffer = io.BytesIO()
+        report = self.sanitize_to(source, buffer, name=name)
+        return SanitizeResult(data=buffer.getvalue(), report=report)
+
+    def sanitize_to(self, source: Source, out: IO[bytes], *, name: str | None = None) -> Report:
+        """Sanitize one HAR, writing the output to `out` (nothing is written on error... by
+        the callers that use a temporary file; see har.write.write_atomic)."""
+        document, indent, report_name, notes, size = self._load(source, name)
+        run = _Run(self, report_name)
+        run.report.notes.extend(notes)
+        run.report.input_bytes = size
+        self._process(run, document)
+        written = self._write(run, document, out, indent=indent)
+        run.report.output_bytes = written
+        run.report.sanitized = True
+        return run.report
+
+    def scan(self, source: Source, *, name: str | None = None) -> Report:
+        """Find everything `sanitize` would remove, without producing an output."""
+        document, _, report_name, notes, size = self._load(source, name)
+        run = _Run(self, report_name)
+        run.report.notes.extend(notes)
+        run.report.input_bytes = size
+        self._process(run, document)
+        known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
+        if known:
+            run.scrubber.known = known
+            for i, entry in enumerate(document["log"]["entries"]):
+                if known.present(_json.dumps(entry)):
+                    walk_entry(run.scrubber, entry, i)
+        return run.report
+
+    def sanitize_text(self, text: str, *, name: str = "text") -> tuple[str, Report]:
+        """Sanitize a log or any text that is not a HAR: its layers and the value rules."""
+        run = _Run(self, name)
+        run.report.input_bytes = len(text.encode("utf-8", "surrogatepass"))
+        new = run.scrubber.text(text, loc="text")
+        known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
+        if known.present(new):
+            run.scrubber.known = known
+            new = run.scrubber.text(new, loc="text")
+        self._check_residual(new, run, known, where=name)
+        run.report.output_bytes = len(new.encode("utf-8", "surrogatepass"))
+        run.report.sanitized = True
+        return new, run.report
+
+    # -- stages ----------------------------------------------------------------------------
+    def _load(self, source: Source, name: str | None) -> tuple[dict[str, Any], bool, str, list[str], int]:
+        if isinstance(source, Mapping):
+            loaded_doc = _json.loads(_json.dumps(source))  # a private copy: never mutate the caller's
+            from .har.load import _check_har
+
+            _check_har(loaded_doc, name=name or "document", limits=self.load_limits)
+            return loaded_doc, True, name or "document", [], 0
+        if isinstance(source, bytes):
+            data, label = source, name or "input"
+        else:
+            path = Path(source)
+            label = name or str(path)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise InputError(f"{label}: cannot read ({exc.strerror})") from None
+        documents = unpack(data, name=label, limits=self.load_limits)
+        if len(documents) != 1:
+            raise InputError(f"{label}: the archive holds {len(documents)} files; sanitize them one by one")
+        member_name, member = documents[0]
+        loaded = load_har(member, name=member_name, limits=self.load_limits)
+        return loaded.document, loaded.indent, member_name, loaded.notes, len(data)
+
+    def _process(self, run: _Run, document: dict[str, Any]) -> None:
+        log = document["log"]
+        log.pop("_harguard", None)
+        walk_log_fields(run.scrubber, log)
+        entries = log["entries"]
+        with _json.gc_paused():
+            for i, entry in enumerate(entries):
+                entries[i] = walk_entry(run.scrubber, entry, i)
+        run.report.entries = len(entries)
+
+    def _write(self, run: _Run, document: dict[str, Any], out: IO[bytes], *, indent: bool) -> int:
+        """Serialise entry by entry; each chunk passes the residual scan before it is written."""
+        known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
+        run.scrubber.known = known
+        log = document["log"]
+        entries = log["entries"]
+        chunks = self._entry_chunks(run, entries, known, indent=indent)
+        log["entries"] = []
+        log["_harguard"] = run.report.manifest()
+        head = _json.dumps(document, indent=indent)
+        marker = b'"entries": []' if indent else b'"entries":[]'
+        cut = head.index(marker) + len(marker) - 1
+        self._check_residual(head[:cut].decode("utf-8", "replace"), run, known, where="log")
+        written = 0
+        for piece in _interleave(head[:cut], chunks, b",\n" if indent else b","):
+            out.write(piece)
+            written += len(piece)
+        out.write(head[cut:])
+        return written + len(head) - cut
+
+    def _entry_chunks(
+        self, run: _Run, entries: list[Any], known: KnownSecrets, *, indent: bool
+    ) -> list[bytes]:
+        chunks: list[bytes] = []
+        for i, entry in enumerate(entries):
+            chunk = _json.dumps(entry, indent=indent)
+            if known.present(chunk):
+                # A copy of a secret found later in the file: scrub again, now that it is known.
+                walk_entry(run.scrubber, entry, i)
+                chunk = _json.dumps(entry, indent=indent)
+            self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{i}]")
+            entries[i] = None
+            chunks.append(chunk)
+        return chunks
+
+    def _check_residual(self, text: str, run: _Run, known: KnownSecrets, *, where: str) -> None:
+        """Fail closed if the output still holds a critical finding or a known secret."""
+        if any(run.redactor.is_critical(secret) for secret in known.present(text)):
+            raise ResidualLeakError(f"{where}: a redacted credential is still present in another spelling")
+        hits = self.engine.hits(text)
+        for match in self.engine.find(text, hits):
+            rule = match.rule
+            if rule.severity is not Severity.CRITICAL or rule.kind in self.policy.disabled_kinds:
+                continue
+            if text[match.start : match.end] in self.policy.allow_values:
+                continue
+            raise ResidualLeakError(f"{where}: the output still holds a {rule.kind} ({rule.id})")
+
+
+def _interleave(head: bytes, chunks: Iterable[bytes], separator: bytes) -> Iterable[bytes]:
+    yield head
+    for i, chunk in enumerate(chunks):
+        if i:
+            yield separator
+        yield chunk
+
+
+def findings_of(report: Report) -> list[Finding]:
+    return list(report.findings)

@@ -1,0 +1,1 @@
+"""Redaction: keyed placeholders, partial JWTs, and the scrubber that applies them to text."""

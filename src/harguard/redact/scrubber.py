@@ -1,0 +1,466 @@
+"""The scrubber: find and replace secrets in strings, layer by layer.
+
+Every string of a capture reaches one of three doors:
+
+* `value(v, key=…)`: a value stored under a name (header, cookie, parameter, JSON key). The
+  position rules decide first; a credential position is replaced whole, whatever its shape.
+* `text(t)`: a string with no telling name. Its layers are sniffed (JSON, HTML, XML, URL,
+  multipart, event stream, form, base64, percent-encoding) and each inner value comes back
+  through `value` with its own name.
+* `leaf(t)`: text with no further structure. Header lines, `key: "value"` pairs with telling
+  keys, embedded URLs, the value rules and copies of already known secrets are found there.
+
+One scrubber serves one document run: it records findings and remembers every secret it
+replaced (the redactor), so copies get the same placeholder.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from ..decode import LAYERS
+from ..decode.base64 import is_binary
+from ..decode.url import scrub_url
+from ..detect.engine import Engine
+from ..detect.known import KnownSecrets
+from ..detect.position import PII_KINDS, Position, Positions
+from ..errors import LimitExceededError
+from ..detect.entropy import is_placeholder_or_stopword
+from ..policy import Policy, normalize_key
+from ..types import Finding, Severity
+from .jwt import JWT_SHAPE, redact_jwt
+from .placeholders import Redactor, contains_placeholder, is_placeholder
+
+__all__ = ["KEY_HINTS", "Limits", "Scrubber"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits on what one document may contain; exceeding one is an input error."""
+
+    max_string_chars: int = 64 * 2**20
+    max_layers: int = 8
+    max_depth: int = 200
+
+
+# Words that make a key name worth a look: the prefilter's "key" hint group.
+KEY_HINTS = (
+    "token", "secret", "passw", "pwd", "passcode", "key", "auth", "sess", "sid", "credential",
+    "otp", "csrf", "xsrf", "jwt", "bearer", "cookie", "signature", "sig", "saml", "assertion",
+    "code", "state", "nonce", "ticket", "handle", "answer", "verifier", "hint", "mail", "phone",
+    "mobile", "firstname", "first_name", "lastname", "last_name", "fullname", "displayname",
+    "givenname", "given_name", "family", "surname", "address", "street", "postal", "zip",
+    "login", "username", "user_name", "upn", "birth", "ssn", "cvv", "cvc", "iban", "card",
+    "clientip", "client_ip", "remote",
+)  # fmt: skip
+# Header lines in logs and pasted requests (`Authorization: Bearer …`, `Cookie: a=b`).
+HEADER_HINTS = ("authorization", "cookie", "x-api-key", "-token", "api-key", "x-auth")
+
+_HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")
+_PLAIN_HEADER_NAMES = frozenset({"authorization", "cookie", "apikey", "dpop", "cookie2"})
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_$.@-]")
+_KV_AFTER = re.compile(
+    r"""(?:\\?["'])?\s{0,3}(?:=>|:=|[:=])\s{0,3}
+        (?:(\\?["'`])((?:\\.|[^\\"'`\r\n]){1,4000}?)\1      # quoted value (also \"-escaped JSON in JS)
+          |([^\s"'`,;&<>(){}\[\]|]{1,4000}))                 # or a bare value
+    """,
+    re.VERBOSE,
+)
+_URL_IN_TEXT = re.compile(r"""(?i)\b(?:https?|wss?)://[^\s"'<>`\\{}|^]+""")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_CODE_BARE = re.compile(r"^!?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|\d+|true|false|null|undefined|None)$")
+_IDENTIFIER = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z_]+(?:[.-][a-z_]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
+_CODE_WORDS = frozenset({
+    "include", "omit", "same-origin", "same-site", "required", "optional", "hidden", "text",
+    "password", "current-password", "new-password", "one-time-code", "username", "email",
+    "disabled", "enabled", "string", "number", "boolean", "object", "function", "submit",
+    "bearer", "basic", "token", "secret", "none", "default", "true", "false", "null", "undefined",
+})  # fmt: skip
+_SCHEME_SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S.*)", re.DOTALL)
+_COOKIE_PAIR = re.compile(r"(^|;)(\s*)([^=;]+?)(\s*=\s*)([^;]*)")
+_MIN_TEXT = 6
+_BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip",
+                "application/wasm", "application/font", "application/x-font",
+                "application/vnd.ms-fontobject")  # fmt: skip
+
+Edit = tuple[int, int, str]
+
+
+class Scrubber:
+    """Finds and replaces secrets in the strings of one document (see module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        positions: Positions,
+        policy: Policy,
+        redactor: Redactor,
+        limits: Limits,
+        on_finding: Callable[[Finding], None],
+    ) -> None:
+        self.engine = engine
+        self.positions = positions
+        self.policy = policy
+        self.redactor = redactor
+        self.limits = limits
+        self.on_finding = on_finding
+        self.known: KnownSecrets | None = None
+        self.kinds_seen: Counter[str] = Counter()
+        self.host: str | None = None
+        self._disabled_rules = policy.disabled_rules
+        self._disabled_kinds = policy.disabled_kinds
+
+    def __repr__(self) -> str:
+        return f"<Scrubber engine={self.engine.backend} {self.redactor!r}>"
+
+    # -- recording -----------------------------------------------------------------------
+    def _record(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> None:
+        self.kinds_seen[kind] += 1
+        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value)))
+
+    def redact(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> str:
+        """Replace a whole secret: JWTs partially, everything else by its placeholder."""
+        stripped = value.strip()
+        if not stripped or is_placeholder(stripped) or stripped in self.policy.allow_values:
+            return value
+        if contains_placeholder(stripped) and JWT_SHAPE.match(stripped):
+            return value  # a JWT this tool already redacted
+        if stripped != value:
+            lead = value[: len(value) - len(value.lstrip())]
+            trail = value[len(value.rstrip()) :]
+            return lead + self.redact(stripped, kind=kind, rule=rule, severity=severity, loc=loc) + trail
+        critical = severity is Severity.CRITICAL
+        replacement = self.redactor.replacement(value)
+        if replacement is None and self.policy.jwt == "partial" and value.startswith("eyJ"):
+            replacement = redact_jwt(value, kind=kind, redactor=self.redactor, critical=critical)
+        if replacement is None:
+            replacement = self.redactor.placeholder(value, kind, critical=critical)
+        elif critical:
+            self.redactor.register(value, replacement, kind, critical=True)
+        self._record(value, kind=kind, rule=rule, severity=severity, loc=loc)
+        return replacement
+
+    def _redact_position(self, value: str, pos: Position, loc: str) -> str:
+        if pos.mode == "whole":
+            return self.redact(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
+        if pos.mode == "authorization":
+            return self.authorization(value, loc=loc, rule=pos.rule)
+        if pos.mode == "cookie-header":
+            return self.cookie_header(value, loc=loc)
+        if pos.mode == "set-cookie":
+            return self.set_cookie(value, loc=loc)
+        return scrub_url(value, self, loc=loc, depth=0)
+
+    # -- doors ---------------------------------------------------------------------------
+    def value(
+        self, value: str, *, key: str, loc: str, depth: int = 0, siblings: Collection[str] | None = None
+    ) -> str:
+        if len(value) > self.limits.max_string_chars:
+            raise LimitExceededError(f"{loc}: a string of {len(value)} characters exceeds the limit")
+        pos = self.positions.key(key, value=value, siblings=siblings)
+        if pos is not None:
+            if pos.kind in ("saml-response", "saml-request"):
+                return self._saml(value, pos, loc=loc, depth=depth)
+            return self._redact_position(value, pos, loc)
+        return self.text(value, loc=loc, depth=depth)
+
+    def text(self, text: str, *, loc: str, depth: int = 0) -> str:
+        if len(text) < _MIN_TEXT:
+            return text
+        if len(text) > self.limits.max_string_chars:
+            raise LimitExceededError(f"{loc}: a string of {len(text)} characters exceeds the limit")
+        if depth < self.limits.max_layers:
+            for layer in LAYERS:
+                if layer.sniff(text):
+                    new = layer.scrub(text, self, loc=loc, depth=depth)
+                    if new is not None:
+                        return new
+            if "%" in text and _PERCENT.search(text):
+                return self._percent(text, loc=loc, depth=depth)
+        return self.leaf(text, loc=loc, depth=depth)
+
+    def leaf(self, text: str, *, loc: str, depth: int = 0, code: bool = False) -> str:
+        if len(text) < _MIN_TEXT:
+            return text
+        hits = self.engine.hits(text)
+        known = self.known.present(text) if self.known else []
+        if not hits and not known and "://" not in text:
+            return text
+        edits: list[Edit] = []
+        if "://" in text:
+            self._urls_in_text(text, edits, loc=loc, depth=depth)
+        if "headers" in hits.hints:
+            self._header_lines(text, edits, loc=loc)
+        if "key" in hits.hints:
+            self._key_values(text, edits, loc=loc, depth=depth, code=code)
+        for m in self.engine.find(text, hits):
+            rule = m.rule
+            if rule.id in self._disabled_rules or rule.kind in self._disabled_kinds:
+                continue
+            if not self.policy.pii and rule.kind in PII_KINDS:
+                continue
+            secret = text[m.start : m.end]
+            if is_placeholder(secret):
+                continue
+            new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
+            _claim(edits, m.start, m.end, new)
+        if known:
+            for start, end, secret in self.known.spans(text, known):  # type: ignore[union-attr]
+                _claim(edits, start, end, self.known.replacement(secret))  # type: ignore[union-attr]
+        return _apply(text, edits)
+
+    # -- positions with structure --------------------------------------------------------
+    def header(self, name: str, value: str, *, loc: str) -> str:
+        pos = self.positions.header(name)
+        if pos is None:
+            return self.text(value, loc=loc)
+        return self._redact_position(value, pos, loc)
+
+    def authorization(self, value: str, *, loc: str, rule: str = "position.authorization") -> str:
+        """`<scheme> <credentials>`: the scheme word stays (it says how the client authenticated)."""
+        m = _SCHEME_SPLIT.fullmatch(value.strip())
+        if m is None:
+            return self.redact(value, kind="token", rule=rule, severity=Severity.CRITICAL, loc=loc)
+        scheme, space, credentials = m.groups()
+        kind = _SCHEME_KINDS.get(scheme.lower(), "authorization")
+        new = self.redact(credentials, kind=kind, rule=rule, severity=Severity.CRITICAL, loc=loc)
+        return f"{scheme}{space}{new}"
+
+    def cookie(self, name: str, value: str, *, loc: str) -> str:
+        pos = self.positions.cookie(name, self.host)
+        if pos is None:
+            return value
+        return self.redact(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
+
+    def cookie_header(self, value: str, *, loc: str) -> str:
+        """`a=1; b=2`: every value by its cookie name, names and separators untouched."""
+
+        def pair(m: re.Match[str]) -> str:
+            name = m.group(3)
+            new = self.cookie(name, m.group(5), loc=f"{loc}:{name}")
+            return f"{m.group(1)}{m.group(2)}{name}{m.group(4)}{new}"
+
+        return _COOKIE_PAIR.sub(pair, value)
+
+    def set_cookie(self, value: str, *, loc: str) -> str:
+        """One or more `name=value; Path=/; …` lines: the value goes, the attributes stay."""
+        lines = value.split("\n")
+        for i, line in enumerate(lines):
+            name, sep, rest = line.partition("=")
+            if not sep:
+                continue
+            cookie_value, semi, attributes = rest.partition(";")
+            new = self.cookie(name.strip(), cookie_value, loc=f"{loc}:{name.strip()}")
+            lines[i] = f"{name}{sep}{new}{semi}{attributes}"
+        return "\n".join(lines)
+
+    def url(self, value: str, *, loc: str) -> str:
+        return scrub_url(value, self, loc=loc, depth=0)
+
+    def body(self, text: str, *, encoding: str | None, mime: str, loc: str) -> str:
+        """A request or response body; base64 bodies are decoded unless they are binary."""
+        if encoding != "base64":
+            if _is_script(mime, text):
+                return self.leaf(text, loc=loc, code=True)
+            return self.text(text, loc=loc)
+        if mime.lower().startswith(_BINARY_MIME):
+            return text
+        head = text[:4096].strip()
+        try:
+            if is_binary(base64.b64decode(head[: len(head) - len(head) % 4])):
+                return text
+            decoded = base64.b64decode(text).decode("utf-8")
+        except (binascii.Error, ValueError):
+            return self.text(text, loc=loc)
+        new = self.text(decoded, loc=f"{loc}/base64", depth=1)
+        return text if new == decoded else base64.b64encode(new.encode("utf-8")).decode("ascii")
+
+    def server_ip(self, value: str, *, loc: str) -> str:
+        """`serverIPAddress`: private addresses reveal a customer's network (policy decides)."""
+        mode = self.policy.server_ip
+        if mode == "keep" or (mode == "private" and not is_private_ip(value)):
+            return value
+        return self.redact(value, kind="server-ip", rule="position.server-ip", severity=Severity.LOW, loc=loc)
+
+    # -- layers the scrubber handles itself ----------------------------------------------
+    def _percent(self, text: str, *, loc: str, depth: int) -> str:
+        decoded = unquote(text)
+        if decoded == text:
+            return self.leaf(text, loc=loc, depth=depth)
+        new = self.text(decoded, loc=f"{loc}/percent", depth=depth + 1)
+        if new == decoded:
+            return text
+        safe = "".join(sorted({c for c in text if not c.isalnum() and c != "%"}))
+        return quote(new, safe=safe + "[]:")
+
+    def _saml(self, value: str, pos: Position, *, loc: str, depth: int) -> str:
+        """SAML messages keep their readable parts (issuer, audience, conditions, status) when
+        decoding them removed what matters (for a response: its signatures); if not, the whole
+        value goes."""
+        known = self.redactor.replacement(value)
+        if known is not None:
+            self._record(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
+            return known
+        signatures = self.kinds_seen["signature"]
+        new = self.text(value, loc=loc, depth=depth)
+        unsigned = pos.kind == "saml-response" and self.kinds_seen["signature"] == signatures
+        if new == value or unsigned:
+            return self.redact(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
+        self._record(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
+        self.redactor.register(value, new, pos.kind, critical=pos.severity is Severity.CRITICAL)
+        return new
+
+    # -- leaf finders ----------------------------------------------------------------------
+    def _urls_in_text(self, text: str, edits: list[Edit], *, loc: str, depth: int) -> None:
+        for m in _URL_IN_TEXT.finditer(text):
+            url = m.group(0).rstrip(".,;:!?)]'")
+            if not any(c in url for c in "?#@") or depth >= self.limits.max_layers:
+                continue
+            new = scrub_url(url, self, loc=f"{loc}/url", depth=depth + 1)
+            if new != url:
+                _claim(edits, m.start(), m.start() + len(url), new)
+
+    def _header_lines(self, text: str, edits: list[Edit], *, loc: str) -> None:
+        for m in _HEADER_LINE.finditer(text):
+            name, value = m.group(1), m.group(2)
+            if "-" not in name and name.lower() not in _PLAIN_HEADER_NAMES:
+                continue  # `getCookie: function…` is code, not a header line
+            pos = self.positions.header(name)
+            if pos is None or pos.mode == "url" or value.startswith(("function", "{", "(", "[", "=>")):
+                continue
+            new = self._redact_position(value, pos, f"{loc}/header[{name.lower()}]")
+            if new != value:
+                _claim(edits, m.start(2), m.end(2), new)
+
+    def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
+        """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
+        for start, end, key in _candidate_keys(text):
+            m = _KV_AFTER.match(text, end)
+            if m is None:
+                continue
+            quoted = m.group(2) is not None
+            value = m.group(2) if quoted else m.group(3)
+            if not quoted and (code or (_CODE_BARE.fullmatch(value) and not _looks_secretish(value))):
+                continue
+            pos = self.positions.key(key, value=value)
+            if pos is None or is_placeholder(value) or not _plausible_secret(key, value):
+                continue
+            vstart = m.start(2) if quoted else m.start(3)
+            raw = value
+            if quoted and "\\" in value:
+                value = _unescape(value)
+            new = self.value(value, key=key, loc=f"{loc}/kv:{key}", depth=depth + 1)
+            if new != value:
+                _claim(edits, vstart, vstart + len(raw), new)
+
+
+_SCHEME_KINDS = {
+    "bearer": "bearer-token",
+    "basic": "basic-auth",
+    "ssws": "okta-api-token",
+    "token": "api-key",
+    "dpop": "bearer-token",
+    "digest": "digest-auth",
+    "negotiate": "kerberos-ticket",
+    "ntlm": "ntlm-auth",
+    "aws4-hmac-sha256": "aws-signature",
+    "sapisidhash": "google-session",
+}
+_KEY_FRAGMENT = re.compile("|".join(re.escape(k) for k in sorted(KEY_HINTS, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _candidate_keys(text: str) -> list[tuple[int, int, str]]:
+    """Identifier-like keys that contain a telling fragment, with their spans."""
+    found: list[tuple[int, int, str]] = []
+    last_end = -1
+    for m in _KEY_FRAGMENT.finditer(text):
+        if m.start() < last_end:
+            continue
+        start, end = m.start(), m.end()
+        while start > 0 and _KEY_CHARS.match(text, start - 1) and end - start < 64:
+            start -= 1
+        while end < len(text) and _KEY_CHARS.match(text, end) and end - start < 64:
+            end += 1
+        last_end = end
+        found.append((start, end, text[start:end].strip(".@$-")))
+    return found
+
+
+def _is_script(mime: str, text: str) -> bool:
+    """JavaScript and CSS: only quoted values count as `key: "value"` pairs there."""
+    lowered = mime.lower()
+    if "javascript" in lowered or "ecmascript" in lowered or "css" in lowered:
+        return True
+    if lowered and not lowered.startswith(("text/plain", "application/octet-stream")):
+        return False
+    head = text[:65536]
+    return text[:1] not in "{[<" and sum(head.count(w) for w in _CODE_MARKERS) >= 5
+
+
+_CODE_MARKERS = ("function(", "function ", "=>", "var ", "const ", "let ", "return ", "});")
+
+
+def _plausible_secret(key: str, value: str) -> bool:
+    """A value in free text next to a telling key, that is not code or a placeholder.
+
+    Scripts are full of `password: "password"`, `accesskey: "accessKey"` and
+    `credentials: "include"`: words and identifiers, not secrets.
+    """
+    stripped = value.strip()
+    if len(stripped) < 4 or is_placeholder_or_stopword(stripped) or stripped.lower() in _CODE_WORDS:
+        return False
+    if normalize_key(stripped) == normalize_key(key):
+        return False
+    if _IDENTIFIER.fullmatch(stripped) and not any(c.isdigit() for c in stripped):
+        return False
+    return not stripped.startswith(("function", "${", "{{", "#{", "%(", "<%"))
+
+
+def _looks_secretish(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and len(value) >= 8
+
+
+def _unescape(value: str) -> str:
+    try:
+        return str(json.loads(f'"{value}"'))
+    except ValueError:
+        return value.replace('\\"', '"').replace("\\'", "'")
+
+
+def _claim(edits: list[Edit], start: int, end: int, replacement: str) -> None:
+    """Add an edit unless it overlaps one already claimed (earlier finders win)."""
+    for s, e, _ in edits:
+        if start < e and end > s:
+            return
+    edits.append((start, end, replacement))
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    if not edits:
+        return text
+    out = []
+    last = 0
+    for start, end, replacement in sorted(edits):
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def is_private_ip(value: str) -> bool:
+    """Addresses of a customer's own network (RFC 1918, loopback, link-local, ULA)."""
+    try:
+        address = ipaddress.ip_address(value.strip().strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
