@@ -6,6 +6,7 @@ traceback that would print the planted values held in harguard's frames.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.builders import schema_errors
-from tests.leaks import assert_no_leak, guarded
+from tests.leaks import assert_no_leak, assert_no_leak_deep, guarded
 
 __all__ = [
     "FINDING_FIELDS",
@@ -23,6 +24,7 @@ __all__ = [
     "PLACEHOLDER",
     "assert_findings_clean",
     "assert_valid_har",
+    "checked_document",
     "harguard",
     "placeholders",
     "run_sanitize",
@@ -51,6 +53,17 @@ def run_scan(source: Any, planted: Mapping[str, str], *, key: bytes = KEY, polic
     if policy is None:
         policy = harguard.Policy(pii=True)
     return guarded(planted, harguard.scan, source, policy=policy, key=key)
+
+
+def checked_document(res: Any, planted: Mapping[str, str], where: str) -> dict[str, Any]:
+    """`res.document` once both it and `res.data` are known to be free of planted values, so later
+    assertions on it can only ever print placeholders."""
+    __tracebackhide__ = True
+    assert_no_leak_deep(res.data, planted, f"{where}: res.data")
+    assert_no_leak(json.dumps(res.document, ensure_ascii=False), planted, f"{where}: res.document")
+    assert_valid_har(res.document, where)
+    document: dict[str, Any] = res.document
+    return document
 
 
 def assert_valid_har(document: Any, where: str) -> None:

@@ -215,13 +215,16 @@ def _as_text(raw: bytes) -> str | None:
 def assert_no_leak_deep(data: str | bytes, planted: Mapping[str, str], where: str) -> None:
     """`assert_no_leak` over `data` and every decoded view of it."""
     __tracebackhide__ = True
-    problems: list[str] = []
+    # Per id: the first (shallowest) view it was found in, and its spellings there.
+    first: dict[str, tuple[str, list[str]]] = {}
     for view, text in decoded_views(data):
-        leaks = find_leaks(text, planted)
-        if leaks:
-            problems.append(f"{view}: {_describe(leaks)}")
-    if problems:
-        pytest.fail(f"{where}: planted values leaked: " + " | ".join(problems[:10]), pytrace=False)
+        for pid, name in find_leaks(text, planted):
+            first.setdefault(pid, (view, []))
+            if first[pid][0] == view:
+                first[pid][1].append(name)
+    if first:
+        parts = [f"{pid} [{', '.join(names)}] in {view}" for pid, (view, names) in first.items()]
+        pytest.fail(f"{where}: planted values leaked: " + "; ".join(parts), pytrace=False)
 
 
 def guarded(planted: Mapping[str, str], fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

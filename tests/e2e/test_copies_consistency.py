@@ -15,8 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.builders import header_value, header_values, make_entry, make_har, parse_set_cookie
-from tests.harness import KEY, OTHER_KEY, assert_valid_har, placeholders, run_sanitize
-from tests.leaks import assert_no_leak
+from tests.harness import KEY, OTHER_KEY, checked_document, placeholders, run_sanitize
 
 TOKEN = "dummyCopiesAccessToken_0123456789Ab"
 SID = "dummyCopiesSessionId_0123456789AbCd"
@@ -30,11 +29,7 @@ PLANTED = {"token": TOKEN, "sid": SID, "sid2": SID2, "password": PASSWORD, "code
 
 
 def _sanitized(*entries: dict[str, Any], key: bytes = KEY) -> dict[str, Any]:
-    res = run_sanitize(make_har(entries), PLANTED, key=key)
-    assert_no_leak(res.data, PLANTED, "sanitized output")
-    assert_valid_har(res.document, "sanitized output")
-    document: dict[str, Any] = res.document
-    return document
+    return checked_document(run_sanitize(make_har(entries), PLANTED, key=key), PLANTED, "sanitized output")
 
 
 def _pairs(items: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -1,0 +1,76 @@
+"""The CLI's composition root: registers the commands; `main()` turns errors into exit codes.
+
+Known errors become one line on stderr and a documented exit code; a traceback appears only
+with HARGUARD_DEBUG=1, and even then without local variables (they may hold a secret).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from ..errors import HarguardError
+from ._errors import ExitCode, exit_code_for
+from ._output import error
+from .rules import rules_app
+from .sanitize import EXAMPLES as SANITIZE_EXAMPLES
+from .sanitize import sanitize_command
+from .scan import EXAMPLES as SCAN_EXAMPLES
+from .scan import scan_command
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="harguard",
+    help="Keep credentials out of support and troubleshooting data.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.command("sanitize", epilog=SANITIZE_EXAMPLES)(sanitize_command)
+app.command("scan", epilog=SCAN_EXAMPLES)(scan_command)
+app.add_typer(rules_app, name="rules")
+
+
+def _register_optional() -> None:
+    """Commands whose dependencies are extras (gateway, audit, watch) register if installed."""
+    for module_name, attribute in (("harguard.cli.serve", "register"), ("harguard.cli.audit", "register"),
+                                   ("harguard.cli.watch", "register")):  # fmt: skip
+        try:
+            module = __import__(module_name, fromlist=[attribute])
+        except ImportError:
+            continue
+        getattr(module, attribute)(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (HarguardError, OSError) as exc:
+        if os.environ.get("HARGUARD_DEBUG") == "1":
+            raise
+        error(str(exc) if isinstance(exc, HarguardError) else f"{exc.strerror or type(exc).__name__}")
+        sys.exit(int(exit_code_for(exc)))
+    except KeyboardInterrupt:
+        error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(int(ExitCode.USAGE))
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if os.environ.get("HARGUARD_DEBUG") == "1":
+            raise
+        error(f"internal error ({type(exc).__name__}); rerun with HARGUARD_DEBUG=1 for details")
+        sys.exit(int(ExitCode.INTERNAL))

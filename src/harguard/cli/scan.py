@@ -1,0 +1,67 @@
+"""`harguard scan`: report what `sanitize` would remove, and fail CI when it matters."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import HarguardError
+from ..har.write import atomic_output
+from ..report.manifest import Report
+from ..report.render import render_json, render_sarif, summary_table
+from ..types import Severity
+from ._common import build_sanitizer
+from ._errors import ExitCode, exit_code_for
+from ._options import EngineOpt, FailOn, FailOnOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
+from ._output import console, error
+
+EXAMPLES = """
+Examples:
+
+  harguard scan capture.har
+  harguard scan *.har --format sarif -o results.sarif --fail-on critical
+  harguard scan capture.har --format json | jq .summary
+"""
+
+
+def scan_command(
+    inputs: Annotated[list[str], typer.Argument(help="HAR files (.har, .har.gz, .zip); '-' for stdin.")],
+    report_format: FormatOpt = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
+    fail_on: FailOnOpt = FailOn.high,
+    policy: PolicyOpt = None,
+    key_file: KeyFileOpt = None,
+    engine: EngineOpt = "auto",
+) -> None:
+    """Report every credential and piece of PII (kind, location, fingerprint; never values).
+
+    Exit code 1 when a finding is at or above --fail-on; input errors have their own codes.
+    """
+    sanitizer = build_sanitizer(policy=policy, key_file=key_file, engine=engine)
+    reports: list[Report] = []
+    worst = ExitCode.OK
+    for name in inputs:
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            reports.append(sanitizer.scan(data, name="stdin" if name == "-" else name))
+        except (HarguardError, OSError) as exc:
+            worst = exit_code_for(exc) if worst == ExitCode.OK else worst
+            error(str(exc) if isinstance(exc, HarguardError) else f"{name}: {exc.strerror}")
+    if report_format == ReportFormat.table:
+        if reports:
+            console.print(summary_table(reports, title="scan"))
+    else:
+        rendered = render_sarif(reports) if report_format == ReportFormat.sarif else render_json(reports)
+        if output is not None:
+            with atomic_output(output) as handle:
+                handle.write(rendered)
+        else:
+            sys.stdout.buffer.write(rendered)
+    if worst == ExitCode.OK and fail_on != FailOn.none:
+        threshold = Severity(fail_on.value)
+        if any(r.at_least(threshold) for r in reports):
+            worst = ExitCode.FINDINGS
+    raise typer.Exit(int(worst))
