@@ -132,14 +132,22 @@ def make_entry(
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
-        req_headers += _nv([(":authority", parts.netloc.rpartition("@")[2]), (":method", method),
-                            (":path", path), (":scheme", parts.scheme)])
+        req_headers += _nv(
+            [
+                (":authority", parts.netloc.rpartition("@")[2]),
+                (":method", method),
+                (":path", path),
+                (":scheme", parts.scheme),
+            ]
+        )
     if default_headers:
-        req_headers += _nv([
-            (_name("accept", h2), "application/json, text/plain, */*"),
-            (_name("accept-language", h2), "en-US,en;q=0.9"),
-            (_name("user-agent", h2), CHROME_UA),
-        ])
+        req_headers += _nv(
+            [
+                (_name("accept", h2), "application/json, text/plain, */*"),
+                (_name("accept-language", h2), "en-US,en;q=0.9"),
+                (_name("user-agent", h2), CHROME_UA),
+            ]
+        )
     if cookies and cookie_header:
         req_headers += _nv([(_name("cookie", h2), "; ".join(f"{n}={v}" for n, v in cookies))])
     req_headers += _nv(request_headers)
@@ -168,10 +176,12 @@ def make_entry(
     if request_comment is not None:
         request["comment"] = request_comment
 
-    resp_headers = _nv([
-        (_name("content-type", h2), mime_type),
-        (_name("date", h2), "Tue, 14 May 2024 09:30:00 GMT"),
-    ])
+    resp_headers = _nv(
+        [
+            (_name("content-type", h2), mime_type),
+            (_name("date", h2), "Tue, 14 May 2024 09:30:00 GMT"),
+        ]
+    )
     if set_cookies:
         if set_cookie_joined:
             resp_headers += _nv([(_name("set-cookie", h2), "\n".join(set_cookies))])
@@ -217,8 +227,15 @@ def make_entry(
         "serverIPAddress": server_ip,
         "startedDateTime": started,
         "time": 42.5,
-        "timings": {"blocked": 1.5, "dns": -1, "ssl": -1, "connect": -1,
-                    "send": 0.25, "wait": 38.0, "receive": 2.75},
+        "timings": {
+            "blocked": 1.5,
+            "dns": -1,
+            "ssl": -1,
+            "connect": -1,
+            "send": 0.25,
+            "wait": 38.0,
+            "receive": 2.75,
+        },
     }
     if pageref is not None:
         entry["pageref"] = pageref
@@ -231,8 +248,9 @@ def make_entry(
     return entry
 
 
-def make_websocket_message(data: str, *, type: str = "send", time: float = 1715679000.25,
-                           opcode: int = 1) -> dict[str, Any]:
+def make_websocket_message(
+    data: str, *, type: str = "send", time: float = 1715679000.25, opcode: int = 1
+) -> dict[str, Any]:
     """One Chrome `_webSocketMessages[]` item (opcode 1 = text frame)."""
     return {"type": type, "time": time, "opcode": opcode, "data": data}
 
@@ -292,9 +310,7 @@ def schema_errors(document: Any) -> list[str] | None:
 
     validator_cls = jsonschema.validators.validator_for(schema)
     validator = validator_cls(schema)
-    return sorted(
-        f"{err.json_path}: {err.validator}" for err in validator.iter_errors(document)
-    )
+    return sorted(f"{err.json_path}: {err.validator}" for err in validator.iter_errors(document))
 
 
 def _nv(pairs: Sequence[Header]) -> list[dict[str, str]]:
@@ -305,8 +321,17 @@ def _name(lower: str, h2: bool) -> str:
     return lower if h2 else "-".join(p.capitalize() for p in lower.split("-"))
 
 
-_REASONS = {101: "Switching Protocols", 200: "OK", 204: "No Content", 302: "Found", 303: "See Other",
-            304: "Not Modified", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_REASONS = {
+    101: "Switching Protocols",
+    200: "OK",
+    204: "No Content",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+}
 
 
 def _reason(status: int) -> str:

@@ -6,6 +6,7 @@ traceback that would print the planted values held in harguard's frames.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from collections.abc import Mapping
@@ -23,16 +24,22 @@ __all__ = [
     "OTHER_KEY",
     "PLACEHOLDER",
     "assert_findings_clean",
+    "assert_same_structure",
     "assert_valid_har",
     "checked_document",
     "harguard",
     "placeholders",
+    "require",
     "run_sanitize",
     "run_scan",
     "structure",
 ]
 
-harguard = pytest.importorskip("harguard")
+# Skip only while the package does not exist at all; once it does, an import error must fail loudly
+# (pytest.importorskip would also skip on a broken import inside harguard and hide it).
+if importlib.util.find_spec("harguard") is None:  # pragma: no cover - only before the library lands
+    pytest.skip("harguard is not importable yet", allow_module_level=True)
+import harguard  # noqa: E402
 
 KEY = b"harguard-tests-fixed-key-32bytes"
 OTHER_KEY = b"harguard-tests-other-key-32bytes"
@@ -66,14 +73,29 @@ def checked_document(res: Any, planted: Mapping[str, str], where: str) -> dict[s
     return document
 
 
+def require(condition: object, message: str) -> None:
+    """Fail with `message` and no traceback when `condition` is false.
+
+    Used instead of `assert` in helpers: a failing `assert` makes pytest print the arguments of
+    every frame on the stack, and callers' frames may hold planted values.
+    """
+    __tracebackhide__ = True
+    if not condition:
+        pytest.fail(message, pytrace=False)
+
+
 def assert_valid_har(document: Any, where: str) -> None:
     """The document is a HAR 1.2 log per harguard's schema (skipped only while there is no schema)."""
     __tracebackhide__ = True
-    assert isinstance(document, dict) and isinstance(document.get("log"), dict), f"{where}: no log object"
-    assert isinstance(document["log"].get("entries"), list), f"{where}: no log.entries list"
+    require(isinstance(document, dict) and isinstance(document.get("log"), dict), f"{where}: no log object")
+    require(isinstance(document["log"].get("entries"), list), f"{where}: no log.entries list")
     errors = schema_errors(document)
-    if errors:  # paths and validator names only, never the values
-        pytest.fail(f"{where}: not valid HAR 1.2: {errors[:20]}", pytrace=False)
+    # paths and validator names only, never the values
+    require(not errors, f"{where}: not valid HAR 1.2: {(errors or [])[:20]}")
+
+
+_KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def assert_findings_clean(report: Any, planted: Mapping[str, str], where: str) -> int:
@@ -81,27 +103,75 @@ def assert_findings_clean(report: Any, planted: Mapping[str, str], where: str) -
     __tracebackhide__ = True
     findings = list(report.findings)
     for i, finding in enumerate(findings):
-        for name in FINDING_FIELDS:
-            assert isinstance(getattr(finding, name), str), f"{where}: finding {i}.{name} is not a str"
-        text = "\n".join(getattr(finding, name) for name in FINDING_FIELDS)
-        assert_no_leak(text + "\n" + repr(finding) + "\n" + str(finding), planted, f"{where}: finding {i}")
-        assert finding.severity in {"critical", "high", "medium", "low"}, f"{where}: finding {i} severity"
-        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", finding.kind), f"{where}: finding {i} kind not kebab-case"
-        assert re.fullmatch(r"[0-9a-f]+", finding.fingerprint), f"{where}: finding {i} fingerprint not hex"
+        fields = [getattr(finding, name, None) for name in FINDING_FIELDS]
+        require(
+            all(isinstance(f, str) for f in fields), f"{where}: finding {i}: a field is missing or not a str"
+        )
+        text = "\n".join([*fields, repr(finding), str(finding)])
+        assert_no_leak(text, planted, f"{where}: finding {i}")
+        require(
+            finding.severity in {"critical", "high", "medium", "low"}, f"{where}: finding {i}: bad severity"
+        )
+        require(_KEBAB.fullmatch(finding.kind), f"{where}: finding {i}: kind not kebab-case")
+        require(_HEX.fullmatch(finding.fingerprint), f"{where}: finding {i}: fingerprint not hex")
     assert_no_leak(repr(report), planted, f"{where}: repr(report)")
     return len(findings)
 
 
 def structure(document: Mapping[str, Any], *, paths: bool = True) -> list[tuple[Any, ...]]:
-    """What must never change: per entry method, host, URL path (optional) and status."""
+    """What must never change: per entry method, scheme, host, port, URL path (optional), status.
+
+    An unparseable URL yields the marker "<unparseable url>" (Python's urlsplit rejects, for
+    example, a placeholder written raw into URL userinfo: its brackets read as an IPv6 host).
+    """
     rows: list[tuple[Any, ...]] = []
     for entry in document["log"]["entries"]:
-        parts = urlsplit(entry["request"]["url"])
-        row: tuple[Any, ...] = (entry["request"]["method"], parts.scheme, parts.hostname, parts.port)
+        try:
+            parts = urlsplit(entry["request"]["url"])
+            where: tuple[Any, ...] = (parts.scheme, parts.hostname, parts.port)
+            path = parts.path
+        except ValueError:
+            where, path = ("<unparseable url>",), "<unparseable url>"
+        row: tuple[Any, ...] = (entry["request"]["method"], *where)
         if paths:
-            row += (parts.path,)
+            row += (path,)
         rows.append(row + (entry["response"]["status"],))
     return rows
+
+
+def assert_same_structure(before: Mapping[str, Any], after: Mapping[str, Any], where: str) -> None:
+    """Entry count and each entry's method, scheme, host, port, path and status are unchanged.
+
+    A path may differ only where the output holds a placeholder for a secret segment (an ASP.NET
+    cookieless session id, a magic-link token): each placeholder stands for a non-empty run.
+    Failures name entry indexes and fields only: an input path may itself hold a secret.
+    """
+    __tracebackhide__ = True
+    rows_in, rows_out = structure(before), structure(after)
+    require(
+        len(rows_in) == len(rows_out), f"{where}: entry count changed ({len(rows_in)} -> {len(rows_out)})"
+    )
+    fields = ("method", "scheme", "host", "port", "path", "status")
+    problems: list[str] = []
+    for i, (row_in, row_out) in enumerate(zip(rows_in, rows_out, strict=True)):
+        if len(row_in) != len(row_out):
+            problems.append(f"entry {i}: url no longer parses")
+            continue
+        for name, a, b in zip(fields, row_in, row_out, strict=True):
+            if a == b or (name == "path" and _path_matches(template=b, original=a)):
+                continue
+            problems.append(f"entry {i}: {name}")
+    require(not problems, f"{where}: structure changed: {problems[:20]}")
+
+
+def _path_matches(*, template: str, original: str) -> bool:
+    pieces = re.split(PLACEHOLDER.pattern, unquote(template))
+    # re.split with two groups yields [text, kind, hex, text, kind, hex, ..., text]
+    literal = pieces[0::3]
+    if len(literal) == 1:
+        return False
+    pattern = ".+?".join(re.escape(p) for p in literal)
+    return re.fullmatch(pattern, unquote(original)) is not None
 
 
 def placeholders(text: str) -> list[str]:

@@ -6,11 +6,12 @@ pytest tracebacks (`__tracebackhide__`), so its arguments are not printed either
 
 A value can leak in many spellings, so `spellings()` lists the ones a HAR can hold: raw,
 percent-encoded (four ways), JSON-escaped (also twice, for JSON inside a JSON string), HTML-escaped,
-Python-repr-escaped (exception messages), and base64 (standard and URL-safe). Base64 is listed both as the encoding of the value alone and as
-three "cores": the characters that encode only the value's bytes when it sits at offset 0, 1 or 2
-(mod 3) inside a longer base64 blob, so a secret left inside a base64 body or a re-encoded JWT
-payload is found without decoding. `decoded_views()` adds an independent second opinion by decoding
-the output (JSON strings, percent-encoding, base64, raw deflate) before searching.
+Python-repr-escaped (exception messages), and base64 (standard and URL-safe). Base64 is listed both
+as the encoding of the value alone and as three "cores": the characters that encode only the
+value's bytes when it sits at offset 0, 1 or 2 (mod 3) inside a longer base64 blob, so a secret
+left inside a base64 body or a re-encoded JWT payload is found without decoding.
+`decoded_views()` adds an independent second opinion by decoding the output (JSON strings,
+percent-encoding, base64, raw deflate) before searching.
 """
 
 from __future__ import annotations

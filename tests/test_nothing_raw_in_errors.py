@@ -66,14 +66,19 @@ def _not_har() -> bytes:
 
 
 def _entries_not_list() -> bytes:
-    return json.dumps({"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": SECRET}}).encode()
+    return json.dumps(
+        {"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": SECRET}}
+    ).encode()
 
 
 def _too_deep() -> bytes:
     depth = 100_000
     nested = "[" * depth + json.dumps(SECRET) + "]" * depth
-    return ('{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [], "_x": '
-            + nested + "}}").encode()
+    return (
+        '{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [], "_x": '
+        + nested
+        + "}}"
+    ).encode()
 
 
 CASES: list[tuple[str, Callable[[], bytes], str]] = [
@@ -133,17 +138,18 @@ def test_bad_input_raises_the_right_error_without_the_secret(
     assert isinstance(exc, expected_type), f"{case}: got {type(exc).__name__}, expected {expected}"
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        pytest.param({"access_token": SECRET}, id="dict-not-har"),
-        pytest.param({"log": {"version": "1.2", "entries": SECRET}}, id="dict-entries-string"),
-        pytest.param([SECRET], id="list-top-level"),
-    ],
-)
-def test_bad_parsed_documents_are_not_har(document: Any) -> None:
-    exc = _raises(harguard.sanitize, document)
-    _assert_exception_clean(exc, "parsed document")
+# Parametrised by name, not by value: pytest prints a failing test's arguments.
+PARSED_DOCUMENTS: dict[str, Callable[[], Any]] = {
+    "dict-not-har": lambda: {"access_token": SECRET},
+    "dict-entries-string": lambda: {"log": {"version": "1.2", "entries": SECRET}},
+    "list-top-level": lambda: [SECRET],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARSED_DOCUMENTS))
+def test_bad_parsed_documents_are_not_har(name: str) -> None:
+    exc = _raises(harguard.sanitize, PARSED_DOCUMENTS[name]())
+    _assert_exception_clean(exc, f"parsed document {name}")
     assert isinstance(exc, harguard.NotHARError), f"got {type(exc).__name__}, expected NotHARError"
 
 
@@ -154,17 +160,17 @@ def test_error_tree_is_as_documented() -> None:
         assert issubclass(getattr(harguard, name), Exception), name
 
 
-@pytest.mark.parametrize(
-    "toml_text",
-    [
-        pytest.param(f'allow = ["{SECRET}', id="syntax-error-at-secret"),
-        pytest.param(f'not_a_real_option = "{SECRET}"\n', id="unknown-key-with-secret-value"),
-        pytest.param(f'[not_a_real_section]\nkey = "{SECRET}"\n', id="unknown-section"),
-        pytest.param(f'pii = "{SECRET}"\n', id="wrong-type-with-secret-value"),
-    ],
-)
-def test_bad_policy_file_raises_policy_error_without_the_secret(toml_text: str, tmp_path: Path) -> None:
+POLICY_FILES: dict[str, str] = {
+    "syntax-error-at-secret": f'allow = ["{SECRET}',
+    "unknown-key-with-secret-value": f'not_a_real_option = "{SECRET}"\n',
+    "unknown-section": f'[not_a_real_section]\nkey = "{SECRET}"\n',
+    "wrong-type-with-secret-value": f'pii = "{SECRET}"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(POLICY_FILES))
+def test_bad_policy_file_raises_policy_error_without_the_secret(name: str, tmp_path: Path) -> None:
     path = tmp_path / "policy.toml"
-    path.write_text(toml_text, encoding="utf-8")
+    path.write_text(POLICY_FILES[name], encoding="utf-8")
     exc = _caught(lambda: harguard.Policy.from_toml(path), harguard.PolicyError, "Policy.from_toml")
     _assert_exception_clean(exc, "policy error")

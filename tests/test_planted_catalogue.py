@@ -32,8 +32,10 @@ def test_values_are_long_enough_where_the_format_allows() -> None:
 def test_plant_is_in_its_har_and_the_har_is_valid(plant: Plant) -> None:
     har = plant.har()
     data = json.dumps(har)
-    missing = sorted(set(plant.planted()) - {pid for _, text in decoded_views(data)
-                                             for pid, _ in find_leaks(text, plant.planted())})
+    missing = sorted(
+        set(plant.planted())
+        - {pid for _, text in decoded_views(data) for pid, _ in find_leaks(text, plant.planted())}
+    )
     assert missing == [], "planted ids not found in the unsanitized HAR"
     errors = schema_errors(har)
     if errors is None:
@@ -69,13 +71,18 @@ def test_png_is_a_real_png() -> None:
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and png.endswith(b"IEND\xaeB`\x82")
     idat_len = int.from_bytes(png[33:37], "big")
     assert png[37:41] == b"IDAT"
-    zlib.decompress(png[41:41 + idat_len])
+    zlib.decompress(png[41 : 41 + idat_len])
 
 
 def test_builders_mirror_copies_like_chrome() -> None:
-    entry = make_entry(url="https://a.example.com/p?x=a%2Bb&y=c+d", cookies=[("a", "1"), ("b", "2")],
-                       method="POST", post_text="u=j&p=q%26r",
-                       set_cookies=["s=1; Path=/; HttpOnly", "t=2; Secure"], redirect_url="https://a.example.com/n")
+    entry = make_entry(
+        url="https://a.example.com/p?x=a%2Bb&y=c+d",
+        cookies=[("a", "1"), ("b", "2")],
+        method="POST",
+        post_text="u=j&p=q%26r",
+        set_cookies=["s=1; Path=/; HttpOnly", "t=2; Secure"],
+        redirect_url="https://a.example.com/n",
+    )
     req, resp = entry["request"], entry["response"]
     assert req["queryString"] == [{"name": "x", "value": "a+b"}, {"name": "y", "value": "c d"}]
     assert {"name": "cookie", "value": "a=1; b=2"} in req["headers"]

@@ -26,17 +26,18 @@ from .detect.known import KnownSecrets
 from .detect.position import Positions
 from .errors import InputError, ResidualLeakError
 from .har import _json
-from .har.load import LoadLimits, load_har, unpack
+from .har.load import LoadLimits, check_har, load_har, unpack
 from .har.walk import walk_entry, walk_log_fields
 from .policy import Policy
-from .redact.placeholders import Redactor
-from .redact.scrubber import HEADER_HINTS, KEY_HINTS, Limits, Scrubber
+from .redact.placeholders import PLACEHOLDER_PREFIX, Redactor
+from .redact.scrubber import HEADER_HINTS, HINT_PATTERNS, KEY_HINTS, Limits, Scrubber
 from .report.manifest import Report
 from .types import Finding, Severity
 
 __all__ = ["SanitizeResult", "Sanitizer", "Source"]
 
 Source = bytes | str | os.PathLike[str] | Mapping[str, Any]
+"""A HAR as file bytes (plain, gzip or zip), a path, or an already parsed document."""
 
 
 @dataclass
@@ -92,7 +93,8 @@ class Sanitizer:
         self.rules: list[Rule] = [
             r for r in [*builtin_rules(), *self.policy.extra_rules] if r.id not in self.policy.disabled_rules
         ]
-        self.engine = Engine(self.rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, backend=engine)
+        self.engine = Engine(self.rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS},
+                             hint_patterns=HINT_PATTERNS, backend=engine)  # fmt: skip
         self.positions = Positions(self.policy)
         self.limits = limits or Limits()
         self.load_limits = load_limits or LoadLimits()
@@ -151,14 +153,12 @@ class Sanitizer:
 
     # -- stages ----------------------------------------------------------------------------
     def _load(self, source: Source, name: str | None) -> tuple[dict[str, Any], bool, str, list[str], int]:
-        if isinstance(source, Mapping):
-            loaded_doc = _json.loads(_json.dumps(source))  # a private copy: never mutate the caller's
-            from .har.load import _check_har
-
-            _check_har(loaded_doc, name=name or "document", limits=self.load_limits)
-            return loaded_doc, True, name or "document", [], 0
-        if isinstance(source, bytes):
-            data, label = source, name or "input"
+        if isinstance(source, (Mapping, list)):
+            copy = _json.loads(_json.dumps(source))  # a private copy: never mutate the caller's
+            check_har(copy, name=name or "document", limits=self.load_limits)
+            return copy, True, name or "document", [], 0
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data, label = bytes(source), name or "input"
         else:
             path = Path(source)
             label = name or str(path)
@@ -222,13 +222,14 @@ class Sanitizer:
         """Fail closed if the output still holds a critical finding or a known secret."""
         if any(run.redactor.is_critical(secret) for secret in known.present(text)):
             raise ResidualLeakError(f"{where}: a redacted credential is still present in another spelling")
-        hits = self.engine.hits(text)
-        for match in self.engine.find(text, hits):
+        for match in self.engine.find(text, only=Severity.CRITICAL):
             rule = match.rule
-            if rule.severity is not Severity.CRITICAL or rule.kind in self.policy.disabled_kinds:
+            if rule.kind in self.policy.disabled_kinds:
                 continue
             if text[match.start : match.end] in self.policy.allow_values:
                 continue
+            if text.startswith(PLACEHOLDER_PREFIX, match.end):
+                continue  # the readable part of a partially redacted value (a JWT's header and claims)
             raise ResidualLeakError(f"{where}: the output still holds a {rule.kind} ({rule.id})")
 
 

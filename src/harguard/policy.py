@@ -45,9 +45,17 @@ _DISABLE_KEYS = {"rules", "kinds"}
 _ADD_KEYS = {"keys", "headers", "rule_files"}
 
 
+_NORMALIZED: dict[str, str] = {}
+
+
 def normalize_key(name: str) -> str:
     """`access_token`, `accessToken` and `Access-Token` are one key: `accesstoken`."""
-    return name.lower().replace("_", "").replace("-", "").replace(".", "").replace(" ", "")
+    found = _NORMALIZED.get(name)
+    if found is None:
+        found = name.lower().replace("_", "").replace("-", "").replace(".", "").replace(" ", "")
+        if len(_NORMALIZED) < 100_000:
+            _NORMALIZED[name] = found
+    return found
 
 
 @dataclass(frozen=True)

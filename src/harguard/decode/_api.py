@@ -17,13 +17,31 @@ class Scrub(Protocol):
     """The scrubber, as seen by a layer."""
 
     def value(
-        self, value: str, *, key: str, loc: str, depth: int, siblings: Collection[str] | None = None
+        self,
+        value: str,
+        *,
+        key: str,
+        loc: str,
+        depth: int,
+        siblings: Collection[str] | None = None,
+        context: object | None = None,
     ) -> str:
-        """Scrub a value stored under `key` (position rules first, then its content)."""
+        """Scrub a value stored under `key` (position rules first, then its content).
+
+        `context` is what `survey` said about the text this value was decoded from; it lets
+        the scrubber skip values that cannot hold anything."""
+        ...
+
+    def survey(self, text: str) -> object:
+        """A cheap look at a whole text; falsy means nothing in it can be a finding."""
         ...
 
     def text(self, text: str, *, loc: str, depth: int) -> str:
         """Scrub free text: sniff its layers, then apply the value rules."""
+        ...
+
+    def is_sensitive_key(self, key: str) -> bool:
+        """Whether a value under `key` is a credential or PII by position alone."""
         ...
 
     def leaf(self, text: str, *, loc: str, depth: int, code: bool = False) -> str:

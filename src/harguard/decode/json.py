@@ -30,11 +30,14 @@ class JSONLayer:
         )
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+        context = scrub.survey(text)
+        if not context:
+            return text  # no telling key, rule keyword or hidden layer anywhere: skip the parse
         try:
             doc = _json.loads(text)
         except _json.JSONSyntaxError:
             return None
-        walker = _Walker(scrub, depth + 1)
+        walker = _Walker(scrub, depth + 1, context)
         new = walker.node(doc, f"{loc}/json:$", key=None, siblings=None)
         if not walker.changed:
             return text
@@ -43,21 +46,21 @@ class JSONLayer:
 
 
 class _Walker:
-    def __init__(self, scrub: Scrub, depth: int) -> None:
+    def __init__(self, scrub: Scrub, depth: int, context: object) -> None:
         self.scrub = scrub
         self.depth = depth
+        self.context = context
         self.changed = False
 
     def node(self, node: Any, loc: str, *, key: str | None, siblings: Collection[str] | None) -> Any:
         if isinstance(node, str):
-            if key is None:
-                new = self.scrub.text(node, loc=loc, depth=self.depth)
-            else:
-                new = self.scrub.value(node, key=key, loc=loc, depth=self.depth, siblings=siblings)
+            new = self.scrub.value(node, key=key or "", loc=loc, depth=self.depth, siblings=siblings,
+                                   context=self.context)  # fmt: skip
         elif isinstance(node, dict):
             names = [normalize_key(k) for k in node]
             for k, v in node.items():
-                inherited = key if key is not None and normalize_key(k) in _CARRIERS else k
+                carrier = key is not None and normalize_key(k) in _CARRIERS and not self.scrub.is_sensitive_key(k)
+                inherited = key if carrier else k
                 node[k] = self.node(v, f"{loc}.{k}", key=inherited, siblings=names)
             return node
         elif isinstance(node, list):
@@ -67,7 +70,8 @@ class _Walker:
         elif key is not None and node is not None and not isinstance(node, bool):
             # A number under a credential key (an OTP, a PIN) is redacted like a string.
             text = str(node)
-            new = self.scrub.value(text, key=key, loc=loc, depth=self.depth, siblings=siblings)
+            new = self.scrub.value(text, key=key, loc=loc, depth=self.depth, siblings=siblings,
+                                   context=self.context)  # fmt: skip
             if new != text:
                 self.changed = True
                 return new

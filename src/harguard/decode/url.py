@@ -9,7 +9,7 @@ form), nested URLs in parameters (`redirect_uri`, `RelayState`, `returnTo`) come
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ._api import Scrub
 from .form import scrub_pairs
@@ -81,11 +81,14 @@ def scrub_url(url: str, scrub: Scrub, *, loc: str, depth: int) -> str:
 
 
 def _scrub_userinfo(userinfo: str, scrub: Scrub, *, loc: str, depth: int) -> str:
+    """`user:password@`: placeholders are percent-encoded here, since a `[` in the authority
+    would make URL parsers read the host as an IPv6 literal."""
     body = userinfo[:-1]
     user, sep, password = body.partition(":")
-    new_user = scrub.value(unquote(user), key="username", loc=loc, depth=depth) if user else user
-    new_user = user if new_user == unquote(user) else new_user
+    if user:
+        new_user = scrub.value(unquote(user), key="username", loc=loc, depth=depth)
+        user = user if new_user == unquote(user) else quote(new_user, safe="")
     if sep and password:
         new_password = scrub.value(unquote(password), key="password", loc=loc, depth=depth)
-        password = password if new_password == unquote(password) else new_password
-    return f"{new_user}{sep}{password}@"
+        password = password if new_password == unquote(password) else quote(new_password, safe="")
+    return f"{user}{sep}{password}@"

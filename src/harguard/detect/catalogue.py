@@ -64,14 +64,27 @@ class Rule:
 
     def matches(self, text: str) -> list[tuple[int, int]]:
         """Spans of the secret (the capture group) in `text` that pass the validator."""
+        return self.matches_in(text, [(0, len(text))])
+
+    def matches_in(self, text: str, windows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Like `matches`, searching only inside `windows` (sorted, disjoint spans of `text`).
+
+        A window's end is not the end of the text: a match that touches it is confirmed
+        against the whole text, so a window never invents a match (`\\b` at a cut-off).
+        """
         check = VALIDATORS[self.validator] if self.validator else None
         spans = []
-        for m in self.regex.finditer(text):
-            start, end = m.span(1)
-            if start < 0 or start == end:
-                continue
-            if check is None or check(m.group(1)):
-                spans.append((start, end))
+        for window_start, window_end in windows:
+            for m in self.regex.finditer(text, window_start, window_end):
+                start, end = m.span(1)
+                if start < 0 or start == end:
+                    continue
+                if m.end() == window_end < len(text):
+                    whole = self.regex.match(text, m.start())
+                    if whole is None or whole.span(1) != (start, end):
+                        continue
+                if check is None or check(m.group(1)):
+                    spans.append((start, end))
         return spans
 
 

@@ -33,6 +33,7 @@ _ASSET_RE = re.compile(
     r"\.(?:js|mjs|css|map|png|jpe?g|gif|svg|webp|woff2?|ttf|ico|html?|json)$", re.IGNORECASE
 )
 _VERSION_RE = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)?$", re.ASCII)
+_PATH_RE = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)", re.ASCII)  # /home/x, ~/x, ./x, C:\x
 _SRI_RE = re.compile(r"^sha(?:1|256|384|512)-", re.IGNORECASE)
 _FILE_TLDS = frozenset(
     "png jpg jpeg gif svg webp ico bmp js mjs css map json html htm xml txt woff woff2 ttf eot pdf zip gz "
@@ -109,6 +110,14 @@ def _json_object(segment: str) -> dict[str, Any] | None:
     return obj if isinstance(obj, dict) else None
 
 
+def _is_code_reference(text: str) -> bool:
+    """``e.session.accessToken``: a property path in minified JS, not a value. A JWT has the same
+    dotted shape, but its segments are long random base64url."""
+    if not _IDENT_PATH_RE.match(text):
+        return False
+    return not any(len(part) > 24 and entropy.looks_random(part) for part in text.split("."))
+
+
 def _digits(secret: str) -> str:
     return "".join(c for c in secret if c.isdigit())
 
@@ -131,9 +140,9 @@ def luhn(secret: str) -> bool:
 @_never_raises
 def payment_card(secret: str) -> bool:
     """Luhn plus a known network prefix and length, so timestamps and snowflake ids that pass Luhn by
-    chance (1 in 10) are still rejected; filler such as ``0000 0000 0000 0000`` is rejected too."""
+    chance (1 in 10) are still rejected; one repeated digit (``0000 0000 0000 0000``) is rejected too."""
     digits = _digits(secret)
-    if not luhn(secret) or len(set(digits)) < 3:
+    if not luhn(secret) or len(set(digits)) < 2:
         return False
     return any(prefix.match(digits) and len(digits) in lengths for prefix, lengths in _CARD_BRANDS)
 
@@ -247,7 +256,7 @@ def credential_token(secret: str) -> bool:
     """An opaque credential after an auth scheme word (Bearer, SSWS, Token): not a placeholder or a
     code reference, and either letters mixed with digits or statistically random."""
     t = secret.strip()
-    if len(t) < 12 or entropy.is_placeholder_or_stopword(t) or _IDENT_PATH_RE.match(t):
+    if len(t) < 12 or entropy.is_placeholder_or_stopword(t) or _is_code_reference(t):
         return False
     has_digit = any(c.isdigit() for c in t)
     has_alpha = any(c.isalpha() for c in t)
@@ -297,7 +306,7 @@ def password_value(secret: str) -> bool:
     t = secret.strip()
     if not 4 <= len(t) <= 128 or entropy.is_placeholder_or_stopword(t):
         return False
-    if _IDENT_PATH_RE.match(t) or t.endswith("()"):
+    if _is_code_reference(t) or t.endswith("()") or _PATH_RE.match(t):
         return False
     # a short all-lowercase word is far more often a variable or type name than a password
     return not (t.isalpha() and t.islower() and len(t) <= 10)

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import EncodingError, InputError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
 from . import _json
 
-__all__ = ["LoadLimits", "LoadedHar", "load_har", "unpack"]
+__all__ = ["LoadLimits", "LoadedHar", "check_har", "load_har", "unpack"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -150,7 +150,7 @@ def load_har(data: bytes, *, name: str = "input", limits: LoadLimits | None = No
             raise _classify(exc, data, name) from None
     indent = b"\n" in data[:200]
     del data
-    _check_har(document, name=name, limits=limits)
+    check_har(document, name=name, limits=limits)
     return LoadedHar(document=document, indent=indent, notes=notes, input_bytes=size)
 
 
@@ -166,7 +166,7 @@ def _classify(exc: _json.JSONSyntaxError, data: bytes, name: str) -> InputError:
     return NotJSONError(f"{name}: invalid JSON at byte {exc.position} ({exc.reason})")
 
 
-def _check_har(document: Any, *, name: str, limits: LoadLimits) -> None:
+def check_har(document: Any, *, name: str, limits: LoadLimits) -> None:
     if not isinstance(document, dict):
         raise NotHARError(f"{name}: JSON, but not a HAR (the top level is not an object)")
     log = document.get("log")

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 import re
 
-__all__ = ["PLACEHOLDER", "Redactor", "fingerprint", "is_placeholder"]
+__all__ = ["PLACEHOLDER", "PLACEHOLDER_PREFIX", "Redactor", "fingerprint", "is_placeholder"]
 
 PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+:[0-9a-f]{12}\]")
-_PREFIX = "[REDACTED:"
+PLACEHOLDER_PREFIX = _PREFIX = "[REDACTED:"
 SHORT_LENGTH = 12
 
 

@@ -29,7 +29,8 @@ from urllib.parse import quote, unquote
 from ..decode import LAYERS
 from ..decode.base64 import is_binary
 from ..decode.url import scrub_url
-from ..detect.engine import Engine
+from ..detect.catalogue import Rule
+from ..detect.engine import Engine, Hits
 from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
@@ -37,9 +38,9 @@ from ..detect.entropy import is_placeholder_or_stopword
 from ..policy import Policy, normalize_key
 from ..types import Finding, Severity
 from .jwt import JWT_SHAPE, redact_jwt
-from .placeholders import Redactor, contains_placeholder, is_placeholder
+from .placeholders import PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
-__all__ = ["KEY_HINTS", "Limits", "Scrubber"]
+__all__ = ["HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,17 @@ KEY_HINTS = (
 )  # fmt: skip
 # Header lines in logs and pasted requests (`Authorization: Bearer …`, `Cookie: a=b`).
 HEADER_HINTS = ("authorization", "cookie", "x-api-key", "-token", "api-key", "x-auth")
+# Patterns that say a JSON text hides a layer: a quoted base64-looking string, a \u escape of
+# an ASCII character (which could spell a key name).
+HINT_PATTERNS = {
+    "b64": r'"[A-Za-z0-9+/_-]{20,}={0,2}"',
+    "escape": r"\\u00[0-7][0-9A-Fa-f]",
+}
 
 _HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")
 _PLAIN_HEADER_NAMES = frozenset({"authorization", "cookie", "apikey", "dpop", "cookie2"})
-_KEY_CHARS = re.compile(r"[A-Za-z0-9_$.@-]")
+_KEY_RUN = re.compile(r"[A-Za-z0-9_$.@-]+")
+_KEY_TAIL = re.compile(r"[A-Za-z0-9_$.@-]+$")
 _KV_AFTER = re.compile(
     r"""(?:\\?["'])?\s{0,3}(?:=>|:=|[:=])\s{0,3}
         (?:(\\?["'`])((?:\\.|[^\\"'`\r\n]){1,4000}?)\1      # quoted value (also \"-escaped JSON in JS)
@@ -76,6 +84,8 @@ _KV_AFTER = re.compile(
 )
 _URL_IN_TEXT = re.compile(r"""(?i)\b(?:https?|wss?)://[^\s"'<>`\\{}|^]+""")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+# Every decode layer needs one of these; text without any is scanned as a leaf directly.
+_MARKER = re.compile(r"^\s*[\[{<]|://|%[0-9A-Fa-f]{2}|=|^--|^(?:data|event|id|retry):|^[A-Za-z0-9+/_-]{16,}={0,2}\s*$")
 _CODE_BARE = re.compile(r"^!?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|\d+|true|false|null|undefined|None)$")
 _IDENTIFIER = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z_]+(?:[.-][a-z_]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
 _CODE_WORDS = frozenset({
@@ -92,6 +102,14 @@ _BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "appli
                 "application/vnd.ms-fontobject")  # fmt: skip
 
 Edit = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What one look at a whole text found: prefilter hits and value-rule matches by secret."""
+
+    hits: Hits
+    matches: dict[str, Rule]
 
 
 class Scrubber:
@@ -161,24 +179,69 @@ class Scrubber:
         return scrub_url(value, self, loc=loc, depth=0)
 
     # -- doors ---------------------------------------------------------------------------
+    def is_sensitive_key(self, key: str) -> bool:
+        return self.positions.key(key) is not None
+
+    def survey(self, text: str) -> Survey | None:
+        """Look at a whole text once (a JSON body): its hits, and the value-rule matches in it."""
+        hits = self.engine.hits(text)
+        if not hits and not self.known:
+            return None
+        matches: dict[str, Rule] = {}
+        for m in self.engine.find(text, hits):
+            secret = text[m.start : m.end]
+            if "\\" in secret:
+                secret = _unescape(secret)
+            matches.setdefault(secret, m.rule)
+        return Survey(hits, matches)
+
     def value(
-        self, value: str, *, key: str, loc: str, depth: int = 0, siblings: Collection[str] | None = None
+        self,
+        value: str,
+        *,
+        key: str,
+        loc: str,
+        depth: int = 0,
+        siblings: Collection[str] | None = None,
+        context: object | None = None,
     ) -> str:
         if len(value) > self.limits.max_string_chars:
             raise LimitExceededError(f"{loc}: a string of {len(value)} characters exceeds the limit")
-        pos = self.positions.key(key, value=value, siblings=siblings)
+        pos = self.positions.key(key, value=value, siblings=siblings) if key else None
         if pos is not None:
             if pos.kind in ("saml-response", "saml-request"):
                 return self._saml(value, pos, loc=loc, depth=depth)
             return self._redact_position(value, pos, loc)
+        if isinstance(context, Survey) and not _MARKER.search(value):
+            return self._surveyed_leaf(value, context, loc=loc, depth=depth)
         return self.text(value, loc=loc, depth=depth)
+
+    def _surveyed_leaf(self, value: str, survey: Survey, *, loc: str, depth: int) -> str:
+        """A plain value of a surveyed text: only what the survey saw can be in it."""
+        if len(value) < _MIN_TEXT:
+            return value
+        found = [(secret, rule) for secret, rule in survey.matches.items() if secret in value]
+        prose = "key" in survey.hits.hints and (": " in value or "headers" in survey.hits.hints)
+        if not found and not prose and not (self.known and self.known.present(value)):
+            return value
+        new = self.leaf(value, loc=loc, depth=depth)
+        for secret, rule in found:
+            if secret in new and self._rule_enabled(rule):
+                replacement = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
+                new = new.replace(secret, replacement)
+        return new
+
+    def _rule_enabled(self, rule: Rule) -> bool:
+        if rule.id in self._disabled_rules or rule.kind in self._disabled_kinds:
+            return False
+        return self.policy.pii or rule.kind not in PII_KINDS
 
     def text(self, text: str, *, loc: str, depth: int = 0) -> str:
         if len(text) < _MIN_TEXT:
             return text
         if len(text) > self.limits.max_string_chars:
             raise LimitExceededError(f"{loc}: a string of {len(text)} characters exceeds the limit")
-        if depth < self.limits.max_layers:
+        if depth < self.limits.max_layers and _MARKER.search(text):
             for layer in LAYERS:
                 if layer.sniff(text):
                     new = layer.scrub(text, self, loc=loc, depth=depth)
@@ -204,13 +267,11 @@ class Scrubber:
             self._key_values(text, edits, loc=loc, depth=depth, code=code)
         for m in self.engine.find(text, hits):
             rule = m.rule
-            if rule.id in self._disabled_rules or rule.kind in self._disabled_kinds:
-                continue
-            if not self.policy.pii and rule.kind in PII_KINDS:
+            if not self._rule_enabled(rule):
                 continue
             secret = text[m.start : m.end]
-            if is_placeholder(secret):
-                continue
+            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end):
+                continue  # already redacted (a partial JWT ends in its placeholder)
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
             _claim(edits, m.start, m.end, new)
         if known:
@@ -343,7 +404,7 @@ class Scrubber:
 
     def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
-        for start, end, key in _candidate_keys(text):
+        for start, end, key in _candidate_keys(text, self.engine.hint_sightings(text, "key")):
             m = _KV_AFTER.match(text, end)
             if m is None:
                 continue
@@ -375,21 +436,21 @@ _SCHEME_KINDS = {
     "aws4-hmac-sha256": "aws-signature",
     "sapisidhash": "google-session",
 }
-_KEY_FRAGMENT = re.compile("|".join(re.escape(k) for k in sorted(KEY_HINTS, key=len, reverse=True)), re.IGNORECASE)
 
 
-def _candidate_keys(text: str) -> list[tuple[int, int, str]]:
-    """Identifier-like keys that contain a telling fragment, with their spans."""
+def _candidate_keys(text: str, sightings: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Identifier-like keys around the sightings of telling fragments, with their spans."""
     found: list[tuple[int, int, str]] = []
     last_end = -1
-    for m in _KEY_FRAGMENT.finditer(text):
-        if m.start() < last_end:
+    for start, end in sightings:
+        if start < last_end:
             continue
-        start, end = m.start(), m.end()
-        while start > 0 and _KEY_CHARS.match(text, start - 1) and end - start < 64:
-            start -= 1
-        while end < len(text) and _KEY_CHARS.match(text, end) and end - start < 64:
-            end += 1
+        left = _KEY_TAIL.search(text, max(0, start - 63), start)
+        if left is not None:
+            start = left.start()
+        right = _KEY_RUN.match(text, end, end + 63)
+        if right is not None:
+            end = right.end()
         last_end = end
         found.append((start, end, text[start:end].strip(".@$-")))
     return found
