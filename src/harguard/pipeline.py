@@ -26,11 +26,12 @@ from .detect.known import KnownSecrets
 from .detect.position import Positions
 from .errors import InputError, ResidualLeakError
 from .har import _json
+from .har.context import CaptureContext
 from .har.load import LoadLimits, check_har, load_har, unpack
 from .har.walk import walk_entry, walk_log_fields
 from .policy import Policy
 from .redact.placeholders import PLACEHOLDER_PREFIX, Redactor
-from .redact.scrubber import HEADER_HINTS, HINT_PATTERNS, KEY_HINTS, Limits, Scrubber
+from .redact.scrubber import CanaryMint, HEADER_HINTS, HINT_PATTERNS, KEY_HINTS, Limits, Scrubber
 from .report.manifest import Report
 from .types import Finding, Severity
 
@@ -66,6 +67,7 @@ class _Run:
             redactor=self.redactor,
             limits=sanitizer.limits,
             on_finding=self.report.findings.append,
+            canary=sanitizer.canary,
         )
 
 
@@ -85,8 +87,10 @@ class Sanitizer:
         engine: str = "auto",
         limits: Limits | None = None,
         load_limits: LoadLimits | None = None,
+        canary: CanaryMint | None = None,
     ) -> None:
         self.policy = policy or Policy()
+        self.canary = canary
         self.key = key if key is not None else secrets.token_bytes(32)
         if len(self.key) < 16:
             raise ValueError("the fingerprint key must be at least 16 bytes")
@@ -178,10 +182,13 @@ class Sanitizer:
         log.pop("_harguard", None)
         walk_log_fields(run.scrubber, log)
         entries = log["entries"]
+        context = CaptureContext()
         with _json.gc_paused():
             for i, entry in enumerate(entries):
                 entries[i] = walk_entry(run.scrubber, entry, i)
+                context.add_entry(entries[i])
         run.report.entries = len(entries)
+        run.report.context = context.as_dict()
 
     def _write(self, run: _Run, document: dict[str, Any], out: IO[bytes], *, indent: bool) -> int:
         """Serialise entry by entry; each chunk passes the residual scan before it is written."""

@@ -41,12 +41,22 @@ class Finding:
     location: str
     severity: Severity
     fingerprint: str
+    expires_at: int | None = None
+    """For a JWT: its `exp` claim (epoch seconds), so a watchlist knows when it stops mattering."""
+    links: tuple[tuple[str, str], ...] = ()
+    """For a JWT: fingerprints of its linkable claims (`sid`, `jti`, `uti`, `sub` …), which let
+    a replay monitor match log events that name the session rather than carry the token."""
 
-    def as_dict(self) -> dict[str, str]:
-        return {
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
             "kind": self.kind,
             "rule": self.rule,
             "location": self.location,
             "severity": self.severity.value,
             "fingerprint": self.fingerprint,
         }
+        if self.expires_at is not None:
+            out["expires_at"] = self.expires_at
+        if self.links:
+            out["links"] = dict(self.links)
+        return out

@@ -16,7 +16,11 @@ from typing import Any
 
 from .placeholders import Redactor
 
-__all__ = ["JWT_SHAPE", "parse_jwt", "redact_jwt"]
+__all__ = ["JWT_SHAPE", "LINK_CLAIMS", "jwt_facts", "parse_jwt", "redact_jwt"]
+
+# Claims that name a session, a token or a user: a log event carrying one of them can be linked
+# to the exposed token without the token itself.
+LINK_CLAIMS = ("sid", "jti", "uti", "sub", "oid", "session_id", "sessionId", "aio")
 
 JWT_SHAPE = re.compile(r"(eyJ[A-Za-z0-9_-]{4,})\.(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)")
 
@@ -89,3 +93,19 @@ def _scrub_claims(claims: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
 
 def _dumps(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def jwt_facts(token: str, redactor: Redactor) -> tuple[int | None, tuple[tuple[str, str], ...]]:
+    """A JWT's expiry (`exp`) and the fingerprints of its linkable claims."""
+    parsed = parse_jwt(token)
+    if parsed is None:
+        return None, ()
+    payload = parsed[1]
+    exp = payload.get("exp")
+    expires_at = int(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    links = tuple(
+        (claim, redactor.fingerprint(str(payload[claim])))
+        for claim in LINK_CLAIMS
+        if isinstance(payload.get(claim), (str, int))
+    )
+    return expires_at, links

@@ -37,10 +37,10 @@ from ..errors import LimitExceededError
 from ..detect.entropy import is_placeholder_or_stopword
 from ..policy import Policy, normalize_key
 from ..types import Finding, Severity
-from .jwt import JWT_SHAPE, redact_jwt
+from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
 from .placeholders import PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
-__all__ = ["HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
+__all__ = ["CanaryMint", "HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ _BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "appli
                 "application/vnd.ms-fontobject")  # fmt: skip
 
 Edit = tuple[int, int, str]
+CanaryMint = Callable[[str, str, str], str | None]
+"""(kind, value, fingerprint) → a decoy that replaces the value, or None for a placeholder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ class Scrubber:
         redactor: Redactor,
         limits: Limits,
         on_finding: Callable[[Finding], None],
+        canary: CanaryMint | None = None,
     ) -> None:
         self.engine = engine
         self.positions = positions
@@ -131,6 +134,7 @@ class Scrubber:
         self.redactor = redactor
         self.limits = limits
         self.on_finding = on_finding
+        self.canary = canary
         self.known: KnownSecrets | None = None
         self.kinds_seen: Counter[str] = Counter()
         self.host: str | None = None
@@ -143,7 +147,8 @@ class Scrubber:
     # -- recording -----------------------------------------------------------------------
     def _record(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> None:
         self.kinds_seen[kind] += 1
-        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value)))
+        expires_at, links = jwt_facts(value, self.redactor) if value.startswith("eyJ") else (None, ())
+        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links))
 
     def redact(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> str:
         """Replace a whole secret: JWTs partially, everything else by its placeholder."""
@@ -160,12 +165,24 @@ class Scrubber:
         replacement = self.redactor.replacement(value)
         if replacement is None and self.policy.jwt == "partial" and value.startswith("eyJ"):
             replacement = redact_jwt(value, kind=kind, redactor=self.redactor, critical=critical)
+        if replacement is None and self.canary is not None:
+            replacement = self._mint_canary(value, kind=kind, critical=critical)
         if replacement is None:
             replacement = self.redactor.placeholder(value, kind, critical=critical)
         elif critical:
             self.redactor.register(value, replacement, kind, critical=True)
         self._record(value, kind=kind, rule=rule, severity=severity, loc=loc)
         return replacement
+
+    def _mint_canary(self, value: str, *, kind: str, critical: bool) -> str | None:
+        """A format-preserving decoy instead of a placeholder (watch's canary mode), unless the
+        decoy would itself look like a live credential to the value rules."""
+        assert self.canary is not None
+        minted = self.canary(kind, value, self.redactor.fingerprint(value))
+        if not minted or self.engine.find(minted, only=Severity.CRITICAL):
+            return None
+        self.redactor.register(value, minted, kind, critical=critical)
+        return minted
 
     def _redact_position(self, value: str, pos: Position, loc: str) -> str:
         if pos.mode == "whole":

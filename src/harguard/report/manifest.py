@@ -31,6 +31,8 @@ class Report:
     output_bytes: int = 0
     engine: str = ""
     sanitized: bool = False
+    context: dict[str, Any] = field(default_factory=dict)
+    """Where the capture was made (user agents, hosts, time range); see har.context."""
 
     @property
     def counts_by_kind(self) -> dict[str, int]:
@@ -64,6 +66,7 @@ class Report:
             "output_bytes": self.output_bytes,
             "engine": self.engine,
             "notes": list(self.notes),
+            "context": self.context,
             "summary": {
                 "findings": len(self.findings),
                 "unique_secrets": self.unique_secrets,

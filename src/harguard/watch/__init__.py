@@ -1,0 +1,1 @@
+"""Watch: the exposure watchlist, log ingestion, replay detection, alerts and containment."""
