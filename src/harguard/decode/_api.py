@@ -32,6 +32,16 @@ class Scrub(Protocol):
         the scrubber skip values that cannot hold anything."""
         ...
 
+    def is_person_key(self, key: str) -> bool:
+        """Whether `key` names a person only in an object that describes a person."""
+        ...
+
+    def describes_person(self, siblings: Collection[str]) -> bool: ...
+
+    def needs_look(self, value: str, key: str, context: object) -> bool:
+        """False when a value of a surveyed text certainly holds nothing (the fast path)."""
+        ...
+
     def survey(self, text: str) -> object:
         """A cheap look at a whole text; falsy means nothing in it can be a finding."""
         ...

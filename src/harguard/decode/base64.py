@@ -32,23 +32,29 @@ class _Encoding:
     line_length: int
 
 
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_NOT_BASE64_TEXT = re.compile(r"[0-9a-f-]+|[0-9A-F-]+|[a-z]+|[A-Z]+|[0-9]+")
+
+
 def is_binary(data: bytes) -> bool:
     """True for bytes that are not readable text (images, fonts, random tokens)."""
     if not data:
         return True
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    sample = text[:4096]
-    printable = sum(1 for c in sample if c.isprintable() or c in "\r\n\t")
-    return printable < 0.97 * len(sample)
+        text = data[:8192].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < 8188:  # not just a character cut at the sample's end
+            return True
+        text = data[: exc.start].decode("utf-8")
+    if text.isprintable():
+        return False
+    return len(_UNREADABLE.findall(text)) > 0.03 * len(text)
 
 
 def decode_text(value: str) -> tuple[str, _Encoding] | None:
     """The text inside a base64 value and how it was encoded, or None if it holds no text."""
-    if len(value) < _MIN_LENGTH:
-        return None
+    if len(value) < _MIN_LENGTH or _NOT_BASE64_TEXT.fullmatch(value):
+        return None  # hex digests, single-case words: valid base64 that never hides text
     if _STD.fullmatch(value):
         urlsafe = False
     elif _URLSAFE.fullmatch(value):

@@ -46,6 +46,12 @@ class JSONLayer:
 
 
 class _Walker:
+    """Walks a parsed JSON document, handing back only the values that may matter.
+
+    Most leaves of an API response are ids, timestamps and words under harmless keys; the
+    scrubber's `needs_look` answers for them without building a location or a sibling list.
+    """
+
     def __init__(self, scrub: Scrub, depth: int, context: object) -> None:
         self.scrub = scrub
         self.depth = depth
@@ -53,31 +59,60 @@ class _Walker:
         self.changed = False
 
     def node(self, node: Any, loc: str, *, key: str | None, siblings: Collection[str] | None) -> Any:
-        if isinstance(node, str):
-            new = self.scrub.value(node, key=key or "", loc=loc, depth=self.depth, siblings=siblings,
-                                   context=self.context)  # fmt: skip
-        elif isinstance(node, dict):
-            names = [normalize_key(k) for k in node]
-            for k, v in node.items():
-                carrier = key is not None and normalize_key(k) in _CARRIERS and not self.scrub.is_sensitive_key(k)
-                inherited = key if carrier else k
-                node[k] = self.node(v, f"{loc}.{k}", key=inherited, siblings=names)
-            return node
-        elif isinstance(node, list):
+        if isinstance(node, dict):
+            return self._object(node, loc, key)
+        if isinstance(node, list):
             for i, item in enumerate(node):
-                node[i] = self.node(item, f"{loc}[{i}]", key=key, siblings=siblings)
+                if isinstance(item, (dict, list)):
+                    node[i] = self.node(item, f"{loc}[{i}]", key=key, siblings=siblings)
+                elif isinstance(item, str) and self.scrub.needs_look(item, key or "", self.context):
+                    node[i] = self._leaf(item, f"{loc}[{i}]", key, siblings)
             return node
-        elif key is not None and node is not None and not isinstance(node, bool):
-            # A number under a credential key (an OTP, a PIN) is redacted like a string.
-            text = str(node)
-            new = self.scrub.value(text, key=key, loc=loc, depth=self.depth, siblings=siblings,
-                                   context=self.context)  # fmt: skip
-            if new != text:
-                self.changed = True
-                return new
-            return node
-        else:
-            return node
-        if new != node:
+        if isinstance(node, str):
+            return self._leaf(node, loc, key, siblings)
+        return node
+
+    def _object(self, node: dict[str, Any], loc: str, key: str | None) -> dict[str, Any]:
+        needs_look = self.scrub.needs_look
+        context = self.context
+        siblings: list[str] | None = None
+        person: bool | None = None
+        for k, v in node.items():
+            if isinstance(v, str):
+                if not needs_look(v, k, context):
+                    if not self.scrub.is_person_key(k):
+                        continue
+                    if person is None:
+                        siblings = [normalize_key(name) for name in node]
+                        person = self.scrub.describes_person(siblings)
+                    if not person:
+                        continue
+            elif isinstance(v, (dict, list)):
+                pass
+            elif v is None or isinstance(v, bool) or not needs_look(str(v), k, context):
+                continue
+            if siblings is None:
+                siblings = [normalize_key(name) for name in node]
+            carrier = key is not None and normalize_key(k) in _CARRIERS and not self.scrub.is_sensitive_key(k)
+            inherited = key if carrier else k
+            here = f"{loc}.{k}"
+            if isinstance(v, (dict, list)):
+                node[k] = self.node(v, here, key=inherited, siblings=siblings)
+            elif isinstance(v, str):
+                node[k] = self._leaf(v, here, inherited, siblings)
+            else:
+                # A number under a credential key (an OTP, a PIN) is redacted like a string.
+                text = str(v)
+                new = self.scrub.value(text, key=inherited, loc=here, depth=self.depth, siblings=siblings,
+                                       context=context)  # fmt: skip
+                if new != text:
+                    self.changed = True
+                    node[k] = new
+        return node
+
+    def _leaf(self, value: str, loc: str, key: str | None, siblings: Collection[str] | None) -> str:
+        new = self.scrub.value(value, key=key or "", loc=loc, depth=self.depth, siblings=siblings,
+                               context=self.context)  # fmt: skip
+        if new != value:
             self.changed = True
         return new

@@ -70,6 +70,74 @@ def _project(text: str) -> bytes:
     return text.encode("ascii", "replace")
 
 
+def _leading_literal(pattern: str) -> str:
+    """The literal text every match of `pattern` starts with ('' if there is none)."""
+    out: list[str] = []
+
+    def walk(items: object) -> bool:
+        for op, arg in items:  # type: ignore[attr-defined]
+            name = str(op)
+            if name in ("AT", "ASSERT", "ASSERT_NOT") and not out:
+                continue
+            if name == "SUBPATTERN":
+                if not walk(arg[3]):
+                    return False
+                continue
+            if name == "LITERAL":
+                out.append(chr(arg))
+                continue
+            return False
+        return True
+
+    try:
+        walk(sre_parse.parse(pattern, re.ASCII))
+    except re.error:
+        return ""
+    return "".join(out)
+
+
+def _anchor(rule: Rule) -> tuple[str, int] | None:
+    """A keyword every match contains at a bounded distance from its start, and that distance.
+
+    When the pattern's top-level items before a literal keyword have a bounded width (`\\b`,
+    a scheme of up to 21 characters before `://`), a match can only begin within that many
+    characters before a sighting: a few anchored attempts replace a scan of a wide window.
+    """
+    try:
+        items = list(sre_parse.parse(rule.pattern, re.ASCII))
+    except re.error:
+        return None
+    while len(items) == 1 and str(items[0][0]) == "SUBPATTERN":
+        items = list(items[0][1][3])
+    offset = 0
+    for index, (op, arg) in enumerate(items):
+        if str(op) == "LITERAL":
+            literal = _literal_prefix(items[index:]).lower()
+            for keyword in sorted(rule.keywords, key=len, reverse=True):
+                if literal.startswith(keyword):
+                    return keyword, offset
+        if str(op) == "SUBPATTERN" and offset == 0:
+            lead = _leading_literal(rule.pattern).lower()
+            for keyword in sorted(rule.keywords, key=len, reverse=True):
+                if lead.startswith(keyword):
+                    return keyword, 0
+            return None
+        high = sre_parse.SubPattern(sre_parse.State(), [(op, arg)]).getwidth()[1]
+        offset += int(high)
+        if offset > 64:
+            return None
+    return None
+
+
+def _literal_prefix(items: list[tuple[object, object]]) -> str:
+    out = []
+    for op, arg in items:
+        if str(op) != "LITERAL":
+            break
+        out.append(chr(arg))  # type: ignore[arg-type]
+    return "".join(out)
+
+
 def _width(rule: Rule) -> int:
     """The longest text a rule can match (capped), which sizes its search windows."""
     try:
@@ -125,20 +193,6 @@ class _PythonBackend:
             return []
         return [i for i, w in enumerate(self._lit.words) if w in lowered]
 
-    def occurrences(self, projected: bytes, ids: set[int]) -> dict[int, list[int]]:
-        lowered = projected.lower()
-        found: dict[int, list[int]] = {}
-        for i in ids:
-            word = self._lit.words[i]
-            ends = []
-            at = lowered.find(word)
-            while at >= 0:
-                ends.append(at + len(word))
-                at = lowered.find(word, at + 1)
-            if ends:
-                found[i] = ends
-        return found
-
     def scan_first(self, projected: bytes) -> tuple[list[int], list[int], set[str]]:
         return self.present(projected), list(self._lit.keywordless), self.pattern_hints(projected)
 
@@ -146,10 +200,33 @@ class _PythonBackend:
         """None: without hyperscan, keyword-less rules search the whole text."""
         return None
 
+    def keyword_sightings(self, projected: bytes, ids: set[int]) -> dict[int, list[int]] | None:
+        return None
+
+
+def _occurrences(projected: bytes, words: list[bytes], ids: set[int]) -> dict[int, list[int]]:
+    """End offsets of every (overlapping) sighting of the chosen literals, by literal id.
+
+    Plain `bytes.find` over the lower-cased projection: only the few literals of the candidate
+    rules are looked for, so this beats a scan that reports every literal of the catalogue.
+    """
+    lowered = projected.lower()
+    found: dict[int, list[int]] = {}
+    for i in ids:
+        word = words[i]
+        ends = []
+        at = lowered.find(word)
+        while at >= 0:
+            ends.append(at + len(word))
+            at = lowered.find(word, at + 1)
+        if ends:
+            found[i] = ends
+    return found
+
 
 class _HyperscanBackend:
-    """Two databases: one that stops at the first sighting of each literal (the cheap question),
-    one that reports every sighting (to place the windows)."""
+    """One database that stops at the first sighting of each literal (the cheap question), and
+    one that places the possible matches of keyword-less rules."""
 
     def __init__(self, literals: _Literals, rules: Sequence[Rule]) -> None:
         assert hyperscan is not None
@@ -170,10 +247,12 @@ class _HyperscanBackend:
             flags.append(hyperscan.HS_FLAG_PREFILTER | single)
         self._first = _compile(expressions, flags)
         self._first_scratch = hyperscan.Scratch(self._first)
-        words = [re.escape(w) for w in literals.words]
-        self._all = _compile(words, [caseless] * len(words)) if words else None
-        self._all_scratch = hyperscan.Scratch(self._all) if self._all is not None else None
         self._literal_count = len(literals.words)
+        keyword_ids = [i for i, owners in enumerate(literals.rules_of) if owners]
+        self._keyword_ids = keyword_ids
+        keyword_words = [re.escape(literals.words[i]) for i in keyword_ids]
+        self._every = _compile(keyword_words, [caseless] * len(keyword_words)) if keyword_words else None
+        self._every_scratch = hyperscan.Scratch(self._every) if self._every is not None else None
         # Keyword-less rules (card numbers, IBANs) are placed by their own prefilter patterns.
         self._placing = list(literals.keywordless)
         placing = [rules[i].pattern.encode() for i in self._placing]
@@ -193,12 +272,13 @@ class _HyperscanBackend:
         self._first.scan(projected, match_event_handler=_collect_id, context=seen, scratch=self._first_scratch)
         return seen
 
-    def occurrences(self, projected: bytes, ids: set[int]) -> dict[int, list[int]]:
-        if self._all is None:
+    def keyword_sightings(self, projected: bytes, ids: set[int]) -> dict[int, list[int]] | None:
+        """Every sighting of the rule keywords (all of them, in one scan), by literal id."""
+        if self._every is None:
             return {}
         found: dict[int, list[int]] = defaultdict(list)
-        self._all.scan(projected, match_event_handler=_collect_end, context=found, scratch=self._all_scratch)
-        return {i: ends for i, ends in found.items() if i in ids}
+        self._every.scan(projected, match_event_handler=_collect_end, context=found, scratch=self._every_scratch)
+        return {self._keyword_ids[i]: ends for i, ends in found.items() if self._keyword_ids[i] in ids}
 
     def scan_first(self, projected: bytes) -> tuple[list[int], list[int], set[str]]:
         """Literals present, keyword-less rules that may match, pattern hints: in one pass."""
@@ -251,6 +331,7 @@ class Engine:
         self.backend = backend
         self.rules = tuple(rules)
         self._widths = [_width(r) for r in self.rules]
+        self._anchors = [_anchor(r) for r in self.rules]
         self._literals = _Literals(self.rules, dict(hints or {}), dict(hint_patterns or {}))
         self._impl: _PythonBackend | _HyperscanBackend
         if backend == "hyperscan":
@@ -261,6 +342,11 @@ class Engine:
         for i, hint in enumerate(self._literals.hint_of):
             if hint is not None:
                 self._hint_ids[hint].add(i)
+        self._rule_literals: list[set[int]] = [set() for _ in self.rules]
+        for literal_id, owners in enumerate(self._literals.rules_of):
+            for rule_index in owners:
+                self._rule_literals[rule_index].add(literal_id)
+        self._index = {id(rule): i for i, rule in enumerate(self.rules)}
 
     def hits(self, text: str) -> Hits:
         """Candidate rules and hint groups for `text`; empty means no rule can match."""
@@ -287,15 +373,25 @@ class Engine:
         if not hits.rules:
             return []
         projected = _project(text)
-        wanted = {self.rules.index(r) for r in hits.rules}
-        literal_ids = {i for i, owners in enumerate(self._literals.rules_of) if not wanted.isdisjoint(owners)}
-        sightings = self._impl.occurrences(projected, literal_ids)
+        wanted = {self._index[id(r)] for r in hits.rules}
+        literal_ids: set[int] = set().union(*(self._rule_literals[i] for i in wanted))
+        sightings = self._impl.keyword_sightings(projected, literal_ids)
+        if sightings is None:
+            sightings = _occurrences(projected, self._literals.words, literal_ids)
         ends_by_rule: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        starts_by_rule: dict[int, list[int]] = defaultdict(list)
         for literal_id, ends in sightings.items():
-            size = len(self._literals.words[literal_id])
+            word = self._literals.words[literal_id]
+            size = len(word)
             for rule_index in self._literals.rules_of[literal_id]:
-                if rule_index in wanted:
+                if rule_index not in wanted:
+                    continue
+                anchor = self._anchors[rule_index]
+                if anchor is None:
                     ends_by_rule[rule_index].extend((end - size, end) for end in ends)
+                elif anchor[0].encode() == word:
+                    # Matches begin at most anchor[1] characters before a sighting.
+                    starts_by_rule[rule_index].extend(end - size for end in ends)
         found: list[ValueMatch] = []
         placements = self._impl.placements(projected) if any(not r.keywords for r in hits.rules) else {}
         for rule_index in sorted(wanted):
@@ -307,6 +403,10 @@ class Engine:
                     ends = [(end, end) for end in placements[rule_index]]
                     windows = _windows(ends, self._widths[rule_index] + 8, len(text))
                     found.extend(ValueMatch(rule, s, e) for s, e in rule.matches_in(text, windows))
+            elif rule_index in starts_by_rule:
+                starts = sorted(set(starts_by_rule[rule_index]))
+                lead = self._anchors[rule_index][1]  # type: ignore[index]
+                found.extend(ValueMatch(rule, s, e) for s, e in rule.matches_at(text, starts, lead))
             elif rule_index in ends_by_rule:
                 windows = _windows(ends_by_rule[rule_index], self._widths[rule_index], len(text))
                 found.extend(ValueMatch(rule, s, e) for s, e in rule.matches_in(text, windows))
@@ -316,7 +416,7 @@ class Engine:
     def hint_sightings(self, text: str, hint: str) -> list[tuple[int, int]]:
         """Where the words of one hint group occur in `text`, as (start, end) spans."""
         ids = self._hint_ids.get(hint, set())
-        sightings = self._impl.occurrences(_project(text), ids)
+        sightings = _occurrences(_project(text), self._literals.words, ids)
         spans = [(end - len(self._literals.words[i]), end) for i, ends in sightings.items() for end in ends]
         spans.sort()
         return spans

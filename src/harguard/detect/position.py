@@ -95,6 +95,8 @@ class Positions:
         ]
         self._header_cache: dict[str, Position | None] = {}
         self._key_cache: dict[str, tuple[str, bool] | None] = {}
+        self._matter_cache: dict[str, bool] = {}
+        self._person_cache: dict[str, bool] = {}
 
     # -- verdict construction ------------------------------------------------------------
     def _verdict(self, kind: str, rule: str, mode: Mode = "whole") -> Position | None:
@@ -183,6 +185,27 @@ class Positions:
             if normalized.endswith(suffix):
                 return kind, True
         return None
+
+    def may_matter(self, name: str) -> bool:
+        """False when a value under `name` can never be redacted by position (whatever its value
+        and siblings): the fast path of the JSON walk. Cached by the raw name."""
+        found = self._matter_cache.get(name)
+        if found is None:
+            normalized = normalize_key(name)
+            found = self._key_static(normalized) is not None or normalized in self._conditional
+            if len(self._matter_cache) < 100_000:
+                self._matter_cache[name] = found
+        return found
+
+    def is_person_key(self, name: str) -> bool:
+        """`name`-like keys: a person's name only in an object with person siblings."""
+        found = self._person_cache.get(name)
+        if found is None:
+            found = self._person_cache[name] = normalize_key(name) in self._person_keys
+        return found
+
+    def describes_person(self, siblings: Collection[str]) -> bool:
+        return not self._person_siblings.isdisjoint(siblings)
 
     def is_sensitive_key(self, name: str) -> bool:
         """Whether `name` could ever be a credential or PII key (used to skip clean objects)."""

@@ -34,6 +34,12 @@ class HarScrub(Protocol):
 
     def header(self, name: str, value: str, *, loc: str) -> str: ...
 
+    def is_positional_header(self, name: str) -> bool: ...
+
+    def survey(self, text: str) -> object: ...
+
+    def needs_look(self, value: str, key: str, context: object) -> bool: ...
+
     def cookie(self, name: str, value: str, *, loc: str) -> str: ...
 
     def url(self, value: str, *, loc: str) -> str: ...
@@ -90,17 +96,22 @@ def _headers(s: HarScrub, node: Any, loc: str) -> Any:
     if not isinstance(node, list):
         return _generic(s, node, loc)
     base = loc.removesuffix("s")
+    # One survey of all plain header values (user agents, dates, ETags …) decides which of
+    # them deserve a closer look; positional headers (Authorization, Cookie …) always do.
+    plain = [h["value"] for h in node if isinstance(h, dict) and isinstance(h.get("name"), str)
+             and isinstance(h.get("value"), str) and not s.is_positional_header(h["name"])]  # fmt: skip
+    context = s.survey("\n".join(plain)) if plain else None
     for i, header in enumerate(node):
         if not isinstance(header, dict) or not isinstance(header.get("name"), str):
             node[i] = _generic(s, header, f"{base}[{i}]")
             continue
         name = header["name"]
-        here = f"{base}[{name.lower()}]"
         for member, value in header.items():
             if member == "value" and isinstance(value, str):
-                header["value"] = s.header(name, value, loc=here)
+                if s.is_positional_header(name) or s.needs_look(value, "", context):
+                    header["value"] = s.header(name, value, loc=f"{base}[{name.lower()}]")
             elif member != "name":
-                header[member] = _generic(s, value, f"{here}.{member}")
+                header[member] = _generic(s, value, f"{base}[{name.lower()}].{member}")
     return node
 
 

@@ -85,7 +85,24 @@ _KV_AFTER = re.compile(
 _URL_IN_TEXT = re.compile(r"""(?i)\b(?:https?|wss?)://[^\s"'<>`\\{}|^]+""")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 # Every decode layer needs one of these; text without any is scanned as a leaf directly.
-_MARKER = re.compile(r"^\s*[\[{<]|://|%[0-9A-Fa-f]{2}|=|^--|^(?:data|event|id|retry):|^[A-Za-z0-9+/_-]{16,}={0,2}\s*$")
+_URL_WITH_PARTS = re.compile(r"://[^\s]*[?#@]")
+# Base64 that could hold text: long, with digits, upper and lower case (not hex, UUIDs, paths).
+_B64_TEXT = re.compile(r"(?=[^\s]*\d)(?=[^\s]*[A-Z])(?=[^\s]*[a-z])[A-Za-z0-9+/_-]{20,}={0,2}\s*")
+_LAYER_STARTS = ("--", "data:", "event:", "id:", "retry:", "[", "{", "<")
+
+
+def may_have_layers(value: str) -> bool:
+    """Whether any decode layer could apply: every layer needs one of these signs (cheap `in`
+    tests first, since this runs for most values of a capture)."""
+    if "=" in value or value.startswith(_LAYER_STARTS):
+        return True
+    if "%" in value and _PERCENT.search(value):
+        return True
+    if "://" in value and _URL_WITH_PARTS.search(value):
+        return True
+    if value[:1].isspace() and value.lstrip().startswith(_LAYER_STARTS):
+        return True
+    return len(value) >= 20 and _B64_TEXT.fullmatch(value) is not None
 _CODE_BARE = re.compile(r"^!?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|\d+|true|false|null|undefined|None)$")
 _IDENTIFIER = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z_]+(?:[.-][a-z_]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
 _CODE_WORDS = frozenset({
@@ -199,6 +216,12 @@ class Scrubber:
     def is_sensitive_key(self, key: str) -> bool:
         return self.positions.key(key) is not None
 
+    def is_person_key(self, key: str) -> bool:
+        return self.policy.pii and self.positions.is_person_key(key)
+
+    def describes_person(self, siblings: Collection[str]) -> bool:
+        return self.positions.describes_person(siblings)
+
     def survey(self, text: str) -> Survey | None:
         """Look at a whole text once (a JSON body): its hits, and the value-rule matches in it."""
         hits = self.engine.hits(text)
@@ -229,9 +252,33 @@ class Scrubber:
             if pos.kind in ("saml-response", "saml-request"):
                 return self._saml(value, pos, loc=loc, depth=depth)
             return self._redact_position(value, pos, loc)
-        if isinstance(context, Survey) and not _MARKER.search(value):
-            return self._surveyed_leaf(value, context, loc=loc, depth=depth)
-        return self.text(value, loc=loc, depth=depth)
+        if not isinstance(context, Survey):
+            return self.text(value, loc=loc, depth=depth)
+        if may_have_layers(value):
+            new = self.text(value, loc=loc, depth=depth)
+        else:
+            new = self._surveyed_leaf(value, context, loc=loc, depth=depth)
+        return self._apply_survey(new, context, loc=loc)
+
+    def needs_look(self, value: str, key: str, context: object) -> bool:
+        """False when `value`, from a text whose survey is `context` (None: the survey found
+        nothing), certainly holds nothing: the fast path for most values of a capture."""
+        if key and self.positions.may_matter(key):
+            return True
+        if len(value) < _MIN_TEXT:
+            return False
+        if may_have_layers(value):
+            return True
+        if self.known and self.known.present(value):
+            return True
+        if not isinstance(context, Survey):
+            return False
+        if "key" in context.hits.hints and ": " in value:
+            return True
+        return any(secret in value for secret in context.matches)
+
+    def is_positional_header(self, name: str) -> bool:
+        return self.positions.header(name) is not None
 
     def _surveyed_leaf(self, value: str, survey: Survey, *, loc: str, depth: int) -> str:
         """A plain value of a surveyed text: only what the survey saw can be in it."""
@@ -241,12 +288,16 @@ class Scrubber:
         prose = "key" in survey.hits.hints and (": " in value or "headers" in survey.hits.hints)
         if not found and not prose and not (self.known and self.known.present(value)):
             return value
-        new = self.leaf(value, loc=loc, depth=depth)
-        for secret, rule in found:
-            if secret in new and self._rule_enabled(rule):
+        return self.leaf(value, loc=loc, depth=depth)
+
+    def _apply_survey(self, value: str, survey: Survey, *, loc: str) -> str:
+        """Secrets the survey matched in the whole text (where a rule saw their context, such
+        as an AWS key id next to its secret) are redacted in this value too."""
+        for secret, rule in survey.matches.items():
+            if secret in value and self._rule_enabled(rule):
                 replacement = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
-                new = new.replace(secret, replacement)
-        return new
+                value = value.replace(secret, replacement)
+        return value
 
     def _rule_enabled(self, rule: Rule) -> bool:
         if rule.id in self._disabled_rules or rule.kind in self._disabled_kinds:
@@ -258,7 +309,7 @@ class Scrubber:
             return text
         if len(text) > self.limits.max_string_chars:
             raise LimitExceededError(f"{loc}: a string of {len(text)} characters exceeds the limit")
-        if depth < self.limits.max_layers and _MARKER.search(text):
+        if depth < self.limits.max_layers and may_have_layers(text):
             for layer in LAYERS:
                 if layer.sniff(text):
                     new = layer.scrub(text, self, loc=loc, depth=depth)
