@@ -1,0 +1,154 @@
+"""Intake: turn uploaded parts into sanitized documents, or refuse the whole upload.
+
+What is accepted, by file name (then by declared content type when the name says nothing):
+`.har` (also gzip-compressed, whatever the name), `.har.gz`, `.zip` of HARs and logs, `.json`
+(a HAR if it is one, else a JSON log), and text logs (`.log`, `.txt`, `.ndjson`, `.jsonl`,
+`.csv`, `.out`, `.xml`). HARs go through `Sanitizer.sanitize`, everything else through
+`Sanitizer.sanitize_text` (value rules and decode layers). Anything else is 415.
+
+Names are client input too: every file name is itself run through `sanitize_text` before it is
+shown, stored or put in an error message, and so is the text of every error raised here.
+
+The `Sanitizer` is not thread-safe (its hyperscan scratch space is shared), so the gateway keeps
+a small pool of them, one per worker thread (`SanitizerPool`).
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..errors import EncodingError, InputError, NotHARError
+from ..har.load import LoadLimits, decode_text, unpack
+from ..pipeline import Sanitizer
+from ..report.manifest import Report
+from .errors import UnsupportedMediaError
+from .multipart import Part
+
+__all__ = ["Sanitized", "SanitizerPool", "sanitize_part"]
+
+HAR_TYPES = {"application/json", "application/har+json", "application/x-har", "application/har"}
+GZIP_TYPES = {"application/gzip", "application/x-gzip"}
+ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
+TEXT_TYPES = {"application/x-ndjson", "application/jsonl", "application/xml", "application/csv"}
+NEUTRAL_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
+TEXT_SUFFIXES = (".log", ".txt", ".ndjson", ".jsonl", ".csv", ".out", ".xml", ".text")
+ARCHIVE_SUFFIXES = (".zip", ".gz")
+
+
+@dataclass(repr=False)
+class Sanitized:
+    """One sanitized document, ready to store: never holds a raw byte."""
+
+    name: str
+    kind: str  # "har" | "text"
+    media_type: str
+    data: bytes
+    report: Report
+
+    def __repr__(self) -> str:
+        return f"<Sanitized {self.kind} {len(self.data)} bytes>"
+
+
+class SanitizerPool:
+    """`size` Sanitizers built alike; each is used by one thread at a time."""
+
+    def __init__(self, factory: Callable[[], Sanitizer], size: int) -> None:
+        self.size = size
+        self._free: queue.SimpleQueue[Sanitizer] = queue.SimpleQueue()
+        for _ in range(size):
+            self._free.put(factory())
+
+    @contextmanager
+    def lease(self) -> Iterator[Sanitizer]:
+        sanitizer = self._free.get()
+        try:
+            yield sanitizer
+        finally:
+            self._free.put(sanitizer)
+
+
+def clean_name(sanitizer: Sanitizer, name: str) -> str:
+    """A file name safe to show and store: sanitized, path-free, printable, bounded."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload"
+    base = "".join(ch if ch.isprintable() else "_" for ch in base)[:200]
+    text, _ = sanitizer.sanitize_text(base, name="file name")
+    return text[:300]
+
+
+def sanitize_part(sanitizer: Sanitizer, part: Part, *, limits: LoadLimits) -> list[Sanitized]:
+    """Sanitize one uploaded file (several documents if it is an archive). Raises InputError
+    subclasses (with sanitized messages) or ResidualLeakError; never returns partial results."""
+    name = clean_name(sanitizer, part.filename)
+    try:
+        return _sanitize(sanitizer, name, part, limits)
+    except InputError as exc:
+        message, _ = sanitizer.sanitize_text(str(exc), name="error message")
+        raise type(exc)(message) from None
+
+
+def _sanitize(sanitizer: Sanitizer, name: str, part: Part, limits: LoadLimits) -> list[Sanitized]:
+    lowered = name.lower()
+    declared = part.content_type.lower()
+    kind = _kind_of(lowered, declared)
+    data = part.take()
+    documents = unpack(data, name=name, limits=limits)
+    del data
+    out: list[Sanitized] = []
+    for member_name, member in documents:
+        member_kind = kind if member_name == name else _kind_of(member_name.lower().removesuffix(".gz"), "")
+        if member_kind in ("zip", "gzip"):  # unpack has already opened every level of archive
+            member_kind = "har-or-json" if member_name.lower().endswith(".json") else "har"
+        out.append(_one(sanitizer, member_name, member_kind, member))
+    return out
+
+
+def _kind_of(name: str, content_type: str) -> str:
+    if name.endswith((".har", ".har.gz")):
+        return "har"
+    if name.endswith(".json") or name.endswith(".json.gz"):
+        return "har-or-json"
+    if name.endswith(TEXT_SUFFIXES) or name.removesuffix(".gz").endswith(TEXT_SUFFIXES):
+        return "text"
+    if name.endswith(ARCHIVE_SUFFIXES):
+        return "zip" if name.endswith(".zip") else "gzip"
+    if content_type in HAR_TYPES:
+        return "har-or-json"
+    if content_type in GZIP_TYPES:
+        return "gzip"
+    if content_type in ZIP_TYPES:
+        return "zip"
+    if content_type.startswith("text/") or content_type in TEXT_TYPES:
+        return "text"
+    raise UnsupportedMediaError(
+        f"{name}: not a HAR, an archive of HARs or a text log (use .har, .har.gz, .zip, .json, .log or .txt)"
+    )
+
+
+def _one(sanitizer: Sanitizer, name: str, kind: str, data: bytes) -> Sanitized:
+    display = name.removesuffix(".gz") if name.lower().endswith((".har.gz", ".json.gz", ".log.gz")) else name
+    if kind in ("har", "har-or-json"):
+        try:
+            result = sanitizer.sanitize(data, name=display)
+            return Sanitized(display, "har", "application/json", result.data, result.report)
+        except NotHARError:
+            if kind == "har":
+                raise
+    return _text(sanitizer, display, data, json=kind == "har-or-json")
+
+
+def _text(sanitizer: Sanitizer, name: str, data: bytes, *, json: bool) -> Sanitized:
+    raw, _ = decode_text(data, name=name)
+    del data
+    if b"\x00" in raw[:8192]:
+        raise EncodingError(f"{name}: binary data, not a text log")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"{name}: not valid UTF-8 (at byte {exc.start})") from None
+    del raw
+    sanitized, report = sanitizer.sanitize_text(text, name=name)
+    media = "application/json" if json else "text/plain; charset=utf-8"
+    return Sanitized(name, "text", media, sanitized.encode("utf-8"), report)
