@@ -9,18 +9,23 @@ context (browsers, hosts, time range) and linkable identifiers (fingerprints of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from ..report.manifest import Report
 from ..types import Severity
+from .tables import ensure_watch_tables, watch_status_table
+
+T = TypeVar("T")
 
 __all__ = [
+    "STATUSES",
     "Exposure",
+    "StatusChange",
     "Watchlist",
     "exposures_from_report",
     "watchlist_metadata",
@@ -78,6 +83,11 @@ class Exposure:
     links: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
+    @property
+    def short(self) -> str:
+        """The fingerprint prefix the sanitized file's placeholder shows (`[REDACTED:kind:<short>]`)."""
+        return self.fingerprint[:12]
+
 
 def exposures_from_report(
     report: Report,
@@ -115,12 +125,19 @@ def exposures_from_report(
 
 
 class Watchlist:
-    """The watchlist in a SQL database (SQLite or PostgreSQL), through SQLAlchemy Core."""
+    """The watchlist in a SQL database (SQLite or PostgreSQL), through SQLAlchemy Core.
+
+    Written at upload time by the gateway, by `harguard watch import` and by the audit; read by
+    the monitor, which keeps an in-memory prefix index (`watch.index.WatchIndex`) for the hot
+    path and comes back here only for the few events that hit it.
+    """
 
     def __init__(self, engine: sa.Engine | str, *, create: bool = True) -> None:
         self.engine = sa.create_engine(engine) if isinstance(engine, str) else engine
         if create:
             watchlist_metadata.create_all(self.engine)
+        # Status history and alerts are additive tables owned by watch (see watch.tables).
+        ensure_watch_tables(self.engine)
 
     def __repr__(self) -> str:
         return f"<Watchlist {self.engine.url.render_as_string(hide_password=True)}>"
@@ -136,30 +153,68 @@ class Watchlist:
             return self._add(conn, items)
 
     def _add(self, conn: sa.Connection, items: Sequence[Exposure]) -> int:
-        added = 0
+        """Batch insert: one query per 500 fingerprints to skip known rows, executemany for the rest.
+
+        The unique constraint cannot skip duplicates by itself: tenant and case may be NULL, and
+        NULLs never collide in a unique index (SQLite and PostgreSQL alike).
+        """
+        unique: dict[tuple[str, str | None, str | None, str], Exposure] = {}
         for item in items:
-            existing = conn.execute(
-                sa.select(watchlist_table.c.id).where(
-                    watchlist_table.c.fingerprint == item.fingerprint,
-                    _is(watchlist_table.c.tenant, item.tenant),
-                    _is(watchlist_table.c.case_ref, item.case),
-                    watchlist_table.c.source == item.source,
+            unique.setdefault((item.fingerprint, item.tenant, item.case, item.source), item)
+        t = watchlist_table
+        existing: set[tuple[str, str | None, str | None, str]] = set()
+        fingerprints = sorted({key[0] for key in unique})
+        for fingerprint_chunk in _chunks(fingerprints, 500):
+            rows = conn.execute(
+                sa.select(t.c.fingerprint, t.c.tenant, t.c.case_ref, t.c.source).where(
+                    t.c.fingerprint.in_(fingerprint_chunk)
                 )
-            ).first()
-            if existing is not None:
-                continue
-            exposure_id = conn.execute(
-                watchlist_table.insert().values(
-                    fingerprint=item.fingerprint, kind=item.kind, severity=item.severity, source=item.source,
-                    tenant=item.tenant, case_ref=item.case, origin=item.origin, exposed_at=item.exposed_at,
-                    expires_at=item.expires_at, status=item.status, context=item.context, links=item.links,
-                )  # fmt: skip
-            ).inserted_primary_key[0]
-            for claim, fingerprint in item.links.items():
-                conn.execute(watchlist_links_table.insert().values(
-                    exposure_id=exposure_id, claim=claim, fingerprint=fingerprint))  # fmt: skip
-            added += 1
-        return added
+            )
+            existing.update((r.fingerprint, r.tenant, r.case_ref, r.source) for r in rows)
+        new = [item for key, item in unique.items() if key not in existing]
+        lost = 0
+        for chunk in _chunks(new, 1000):
+            try:
+                with conn.begin_nested():
+                    self._insert(conn, chunk)
+            except sa.exc.IntegrityError:
+                # A concurrent writer (the gateway) inserted one of them: go row by row.
+                for item in chunk:
+                    try:
+                        with conn.begin_nested():
+                            self._insert(conn, [item])
+                    except sa.exc.IntegrityError:
+                        lost += 1
+        return len(new) - lost
+
+    def _insert(self, conn: sa.Connection, items: Sequence[Exposure]) -> None:
+        t = watchlist_table
+        rows = [
+            {
+                "fingerprint": i.fingerprint,
+                "kind": i.kind,
+                "severity": i.severity,
+                "source": i.source,
+                "tenant": i.tenant,
+                "case_ref": i.case,
+                "origin": i.origin,
+                "exposed_at": i.exposed_at,
+                "expires_at": i.expires_at,
+                "status": i.status,
+                "context": i.context,
+                "links": i.links,
+            }
+            for i in items
+        ]
+        result = conn.execute(t.insert().returning(t.c.id, sort_by_parameter_order=True), rows)
+        ids = [row[0] for row in result]
+        links = [
+            {"exposure_id": exposure_id, "claim": claim, "fingerprint": fingerprint}
+            for exposure_id, item in zip(ids, items, strict=True)
+            for claim, fingerprint in item.links.items()
+        ]
+        if links:
+            conn.execute(watchlist_links_table.insert(), links)
 
     def lookup(self, fingerprints: Iterable[str]) -> list[Exposure]:
         """Exposures whose credential, or one of whose linked identifiers, has a fingerprint."""
@@ -167,47 +222,163 @@ class Watchlist:
         if not wanted:
             return []
         t, links = watchlist_table, watchlist_links_table
+        found: dict[int, Exposure] = {}
         with self.engine.connect() as conn:
-            linked = sa.select(links.c.exposure_id).where(links.c.fingerprint.in_(wanted))
-            rows = conn.execute(sa.select(t).where(sa.or_(t.c.fingerprint.in_(wanted), t.c.id.in_(linked)))).all()
-        return [_row_to_exposure(r) for r in rows]
+            for chunk in _chunks(wanted, 500):
+                linked = sa.select(links.c.exposure_id).where(links.c.fingerprint.in_(chunk))
+                query = sa.select(t).where(sa.or_(t.c.fingerprint.in_(chunk), t.c.id.in_(linked)))
+                for row in conn.execute(query):
+                    found[row.id] = _row_to_exposure(row)
+        return [found[i] for i in sorted(found)]
 
-    def all(self, *, tenant: str | None = None) -> list[Exposure]:
+    def by_ids(self, ids: Iterable[int]) -> list[Exposure]:
+        """Exposures by primary key (what the in-memory index resolves to), in id order."""
+        wanted = sorted(set(ids))
+        out: list[Exposure] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted, 500):
+                rows = conn.execute(sa.select(watchlist_table).where(watchlist_table.c.id.in_(chunk)))
+                out.extend(_row_to_exposure(r) for r in rows)
+        return sorted(out, key=lambda e: e.id or 0)
+
+    def by_prefix(self, prefix: str, *, tenant: str | None = None) -> list[Exposure]:
+        """Exposures whose fingerprint starts with `prefix` (what people copy from a placeholder)."""
+        prefix = prefix.lower()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        t = watchlist_table
+        query = sa.select(t).where(t.c.fingerprint.startswith(prefix, autoescape=True))
+        if tenant is not None:
+            query = query.where(t.c.tenant == tenant)
+        with self.engine.connect() as conn:
+            return [_row_to_exposure(r) for r in conn.execute(query.order_by(t.c.id))]
+
+    def all(self, *, tenant: str | None = None, case: str | None = None) -> list[Exposure]:
         query = sa.select(watchlist_table)
         if tenant is not None:
             query = query.where(watchlist_table.c.tenant == tenant)
+        if case is not None:
+            query = query.where(watchlist_table.c.case_ref == case)
         with self.engine.connect() as conn:
             return [_row_to_exposure(r) for r in conn.execute(query.order_by(watchlist_table.c.id)).all()]
 
-    def set_status(self, exposure_id: int, status: str) -> None:
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(watchlist_table)).scalar_one())
+
+    def set_status(
+        self, exposure_id: int, status: str, *, at: datetime | None = None, reason: str | None = None
+    ) -> None:
+        """Change an exposure's status and record when (the time use-after-revoke is judged by).
+
+        `at` defaults to now: a revocation is a real-world act whose time is the wall clock of
+        the call; pass the provider's own timestamp when you have it.
+        """
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
+        when = at or datetime.now(UTC)
         with self.engine.begin() as conn:
-            conn.execute(watchlist_table.update().where(watchlist_table.c.id == exposure_id).values(status=status))
+            conn.execute(
+                watchlist_table.update().where(watchlist_table.c.id == exposure_id).values(status=status)
+            )
+            conn.execute(
+                watch_status_table.insert().values(
+                    exposure_id=exposure_id, status=status, at=when, reason=(reason or "")[:256] or None
+                )
+            )
+
+    def status_changes(self, ids: Iterable[int]) -> dict[int, list[StatusChange]]:
+        """Every recorded status change of the given exposures, oldest first."""
+        wanted = sorted(set(ids))
+        out: dict[int, list[StatusChange]] = {i: [] for i in wanted}
+        s = watch_status_table
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted, 500):
+                query = sa.select(s).where(s.c.exposure_id.in_(chunk)).order_by(s.c.at, s.c.id)
+                for row in conn.execute(query):
+                    out[row.exposure_id].append(StatusChange(row.status, _aware(row.at), row.reason))
+        return out
 
     def delete_case(self, *, tenant: str | None, case: str | None) -> int:
+        t = watchlist_table
         with self.engine.begin() as conn:
-            result = conn.execute(watchlist_table.delete().where(
-                _is(watchlist_table.c.tenant, tenant), _is(watchlist_table.c.case_ref, case)))  # fmt: skip
+            ids = sa.select(t.c.id).where(_is(t.c.tenant, tenant), _is(t.c.case_ref, case))
+            # SQLite does not enforce ON DELETE CASCADE unless asked, so children go first.
+            conn.execute(watchlist_links_table.delete().where(watchlist_links_table.c.exposure_id.in_(ids)))
+            conn.execute(watch_status_table.delete().where(watch_status_table.c.exposure_id.in_(ids)))
+            result = conn.execute(t.delete().where(_is(t.c.tenant, tenant), _is(t.c.case_ref, case)))
             return int(result.rowcount or 0)
+
+    def keys_since(
+        self, *, exposure_id: int = 0, link_id: int = 0, batch: int = 50_000
+    ) -> Iterator[tuple[list[tuple[str, int]], int, int]]:
+        """(fingerprint, exposure id) pairs added after the given row ids, in batches, with the
+        new high-water marks: the feed of the in-memory index."""
+        t, links = watchlist_table, watchlist_links_table
+        with self.engine.connect() as conn:
+            while True:
+                rows = conn.execute(
+                    sa.select(t.c.id, t.c.fingerprint)
+                    .where(t.c.id > exposure_id)
+                    .order_by(t.c.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    break
+                exposure_id = rows[-1].id
+                yield [(r.fingerprint, r.id) for r in rows], exposure_id, link_id
+            while True:
+                link_rows = conn.execute(
+                    sa.select(links.c.id, links.c.fingerprint, links.c.exposure_id)
+                    .where(links.c.id > link_id)
+                    .order_by(links.c.id)
+                    .limit(batch)
+                ).all()
+                if not link_rows:
+                    break
+                link_id = link_rows[-1].id
+                yield [(r.fingerprint, r.exposure_id) for r in link_rows], exposure_id, link_id
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One status change of an exposure: what, when, why (a playbook, a person, an expiry)."""
+
+    status: str
+    at: datetime
+    reason: str | None = None
 
 
 def _is(column: sa.ColumnElement[Any], value: str | None) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
 
 
-def _row_to_exposure(row: sa.Row[Any]) -> Exposure:
-    def aware(value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+def _aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes even for timezone=True columns; everything here is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
-    exposed = aware(row.exposed_at)
-    assert exposed is not None
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row_to_exposure(row: sa.Row[Any]) -> Exposure:
     return Exposure(
-        fingerprint=row.fingerprint, kind=row.kind, severity=row.severity, source=row.source,
-        exposed_at=exposed, tenant=row.tenant, case=row.case_ref, origin=row.origin,
-        expires_at=aware(row.expires_at), status=row.status, context=dict(row.context or {}),
-        links=dict(row.links or {}), id=row.id,
-    )  # fmt: skip
+        fingerprint=row.fingerprint,
+        kind=row.kind,
+        severity=row.severity,
+        source=row.source,
+        exposed_at=_aware(row.exposed_at),
+        tenant=row.tenant,
+        case=row.case_ref,
+        origin=row.origin,
+        expires_at=_aware(row.expires_at) if row.expires_at is not None else None,
+        status=row.status,
+        context=dict(row.context or {}),
+        links=dict(row.links or {}),
+        id=row.id,
+    )
 
 
 def with_status(exposure: Exposure, status: str) -> Exposure:
