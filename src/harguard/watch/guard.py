@@ -1,0 +1,82 @@
+"""The outbound redaction guard: nothing leaves the watch that the core's scan would flag.
+
+Two steps, both on the core's `Sanitizer.sanitize_text` (the same rules, positions and key as
+everything else, so a placeholder in an alert matches the one in the sanitized HAR):
+
+- `scrub(alert)` before an alert is stored or sent: an event may carry a token by accident (a
+  `requestUri` with `?sessionToken=`, a UA with a key in it); it is replaced by its placeholder.
+  If the scan itself fails, the evidence is withheld rather than risked (fail closed).
+- `check(payload)` on every serialized outbound payload, in the sink's own format: anything the
+  scan would still change is refused (`ResidualLeakError`) and the payload is not sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import HarguardError, ResidualLeakError
+from ..pipeline import Sanitizer
+from .alerts import Alert
+
+__all__ = ["OutboundGuard"]
+
+
+class OutboundGuard:
+    def __init__(self, sanitizer: Sanitizer) -> None:
+        self.sanitizer = sanitizer
+
+    def __repr__(self) -> str:
+        return f"<OutboundGuard {self.sanitizer!r}>"
+
+    def scrub(self, alert: Alert) -> Alert:
+        """The alert with anything the core would redact replaced by placeholders."""
+        data = alert.as_dict()
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        try:
+            new, _ = self.sanitizer.sanitize_text(text, name="alert")
+        except HarguardError:
+            return _withheld(alert)
+        if new == text:
+            return alert
+        try:
+            return Alert.from_dict({**json.loads(new), "dedup_key": alert.dedup_key})
+        except (ValueError, KeyError):
+            return _withheld(alert)
+
+    def check(self, payload: bytes | str, *, what: str) -> None:
+        """Raise ResidualLeakError unless the payload passes the scan unchanged."""
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        try:
+            new, report = self.sanitizer.sanitize_text(text, name=what)
+        except ResidualLeakError:
+            raise
+        except HarguardError as exc:
+            raise ResidualLeakError(
+                f"{what}: the outbound scan failed ({type(exc).__name__}); not sent"
+            ) from None
+        if new != text or report.findings:
+            kinds = sorted({f.kind for f in report.findings})
+            raise ResidualLeakError(
+                f"{what}: the payload would leak {', '.join(kinds) or 'a secret'}; not sent"
+            )
+
+
+def _withheld(alert: Alert) -> Alert:
+    """Fail closed: keep who/what/when, drop the evidence that could not be scanned."""
+    data: dict[str, Any] = {
+        "uid": alert.uid,
+        "rule": alert.rule,
+        "title": alert.title,
+        "severity": alert.severity.value,
+        "time": alert.time.isoformat(),
+        "summary": "evidence withheld by the outbound guard",
+        "tenant": alert.tenant,
+        "case": alert.case,
+        "dedup_key": alert.dedup_key,
+        "exposure": {k: v for k, v in (alert.exposure or {}).items() if k in ("id", "kind", "fingerprint")},
+        "signals": list(alert.signals),
+        "events": list(alert.events),
+        "evidence": {"withheld": True},
+    }
+    return Alert.from_dict(data)
