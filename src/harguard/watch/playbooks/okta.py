@@ -1,0 +1,76 @@
+"""Okta containment.
+
+- `okta.session-revoke`: `DELETE /api/v1/sessions/me` with `Cookie: idx=<leaked>` (Okta KB,
+  "Invalidate individual sessions in OIE"). Kills exactly that session and needs no admin
+  token, which is why it is opt-in and runs only at intake, before the raw value is discarded.
+- `okta.clear-user-sessions`: `DELETE /api/v1/users/{id}/sessions?oauthTokens=true`, every IdP
+  session and OAuth token of the user (the Workflows "Clear User Sessions" card). Disruptive:
+  approval required.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ..._version import __version__
+from .._http import check_url
+from ._base import Action, Playbook, Target
+
+__all__ = ["OktaClearUserSessions", "OktaSessionRevoke"]
+
+_UA = f"harguard-watch/{__version__}"
+
+
+class OktaSessionRevoke(Playbook):
+    name = "okta.session-revoke"
+
+    def __init__(self, *, org_url: str) -> None:
+        self.org = check_url(org_url.rstrip("/"), what=self.name)
+
+    def plan(self, target: Target) -> list[Action]:
+        if not target.cookie:
+            return []
+        return [
+            Action(
+                playbook=self.name,
+                method="DELETE",
+                url=f"{self.org}/api/v1/sessions/me",
+                url_template="/api/v1/sessions/me (Cookie: idx=…)",
+                target=target.fp(target.cookie),
+                description="revoke exactly the leaked Okta session",
+                disruptive=False,
+                headers={"Cookie": f"idx={target.cookie}", "Accept": "application/json", "User-Agent": _UA},
+                exposure_id=target.exposure_id,
+                alert_uid=target.alert_uid,
+            )
+        ]
+
+
+class OktaClearUserSessions(Playbook):
+    name = "okta.clear-user-sessions"
+
+    def __init__(self, *, org_url: str, token: str) -> None:
+        self.org = check_url(org_url.rstrip("/"), what=self.name)
+        self._token = token
+
+    def plan(self, target: Target) -> list[Action]:
+        if not target.user_id:
+            return []
+        return [
+            Action(
+                playbook=self.name,
+                method="DELETE",
+                url=f"{self.org}/api/v1/users/{quote(target.user_id, safe='')}/sessions?oauthTokens=true",
+                url_template="/api/v1/users/{userId}/sessions?oauthTokens=true",
+                target=target.fp(target.user_id),
+                description="end every Okta session and OAuth token of the user",
+                disruptive=True,
+                headers={
+                    "Authorization": f"SSWS {self._token}",
+                    "Accept": "application/json",
+                    "User-Agent": _UA,
+                },
+                exposure_id=target.exposure_id,
+                alert_uid=target.alert_uid,
+            )
+        ]
