@@ -29,14 +29,10 @@ def _publics(store: Store, cases: list[Case]) -> list[CasePublic]:
             sa.select(StoredFile.case_id, sa.func.count())
             .where(StoredFile.case_id.in_(ids))
             .group_by(StoredFile.case_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     slugs = dict(
-        store.session.execute(sa.select(Org.id, Org.slug).where(Org.id.in_({c.org_id for c in cases})))
-        .tuples()
-        .all()
+        store.session.execute(sa.select(Org.id, Org.slug).where(Org.id.in_({c.org_id for c in cases}))).all()
     )
     return [case_public(c, org_slug=slugs.get(c.org_id, ""), file_count=counts.get(c.id, 0)) for c in cases]
 
