@@ -134,10 +134,18 @@ class Watchlist:
 
     def __init__(self, engine: sa.Engine | str, *, create: bool = True) -> None:
         self.engine = sa.create_engine(engine) if isinstance(engine, str) else engine
+        self._watch_tables = False
         if create:
             watchlist_metadata.create_all(self.engine)
-        # Status history and alerts are additive tables owned by watch (see watch.tables).
-        ensure_watch_tables(self.engine)
+            self._ensure_watch_tables()
+
+    def _ensure_watch_tables(self) -> None:
+        """The status-history table is watch's own and additive (see watch.tables). With
+        `create=False` (the gateway, whose Alembic owns the schema) it is created only when a
+        status actually changes, so merely opening the watchlist never alters a database."""
+        if not self._watch_tables:
+            ensure_watch_tables(self.engine)
+            self._watch_tables = True
 
     def __repr__(self) -> str:
         return f"<Watchlist {self.engine.url.render_as_string(hide_password=True)}>"
@@ -172,22 +180,12 @@ class Watchlist:
             )
             existing.update((r.fingerprint, r.tenant, r.case_ref, r.source) for r in rows)
         new = [item for key, item in unique.items() if key not in existing]
-        lost = 0
-        for chunk in _chunks(new, 1000):
-            try:
-                with conn.begin_nested():
-                    self._insert(conn, chunk)
-            except sa.exc.IntegrityError:
-                # A concurrent writer (the gateway) inserted one of them: go row by row.
-                for item in chunk:
-                    try:
-                        with conn.begin_nested():
-                            self._insert(conn, [item])
-                    except sa.exc.IntegrityError:
-                        lost += 1
-        return len(new) - lost
+        return sum(self._insert(conn, chunk) for chunk in _chunks(new, 1000))
 
-    def _insert(self, conn: sa.Connection, items: Sequence[Exposure]) -> None:
+    def _insert(self, conn: sa.Connection, items: Sequence[Exposure]) -> int:
+        """INSERT … ON CONFLICT DO NOTHING RETURNING: a row a concurrent writer (the gateway)
+        inserted meanwhile is skipped, without a savepoint, so this runs inside the caller's
+        transaction (the gateway's upload) and stays atomic with it, on SQLite and PostgreSQL."""
         t = watchlist_table
         rows = [
             {
@@ -206,15 +204,18 @@ class Watchlist:
             }
             for i in items
         ]
-        result = conn.execute(t.insert().returning(t.c.id, sort_by_parameter_order=True), rows)
-        ids = [row[0] for row in result]
+        key_columns = (t.c.fingerprint, t.c.tenant, t.c.case_ref, t.c.source)
+        stmt = _insert_ignoring_conflicts(conn, t).returning(t.c.id, *key_columns)
+        ids = {(r.fingerprint, r.tenant, r.case_ref, r.source): r.id for r in conn.execute(stmt, rows)}
         links = [
-            {"exposure_id": exposure_id, "claim": claim, "fingerprint": fingerprint}
-            for exposure_id, item in zip(ids, items, strict=True)
+            {"exposure_id": ids[key], "claim": claim, "fingerprint": fingerprint}
+            for item in items
+            if (key := (item.fingerprint, item.tenant, item.case, item.source)) in ids
             for claim, fingerprint in item.links.items()
         ]
         if links:
             conn.execute(watchlist_links_table.insert(), links)
+        return len(ids)
 
     def lookup(self, fingerprints: Iterable[str]) -> list[Exposure]:
         """Exposures whose credential, or one of whose linked identifiers, has a fingerprint."""
@@ -277,6 +278,7 @@ class Watchlist:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         when = at or datetime.now(UTC)
+        self._ensure_watch_tables()
         with self.engine.begin() as conn:
             conn.execute(
                 watchlist_table.update().where(watchlist_table.c.id == exposure_id).values(status=status)
@@ -291,6 +293,8 @@ class Watchlist:
         """Every recorded status change of the given exposures, oldest first."""
         wanted = sorted(set(ids))
         out: dict[int, list[StatusChange]] = {i: [] for i in wanted}
+        if not self._watch_tables and not sa.inspect(self.engine).has_table(watch_status_table.name):
+            return out  # nothing ever changed status here
         s = watch_status_table
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted, 500):
@@ -301,6 +305,7 @@ class Watchlist:
 
     def delete_case(self, *, tenant: str | None, case: str | None) -> int:
         t = watchlist_table
+        self._ensure_watch_tables()
         with self.engine.begin() as conn:
             ids = sa.select(t.c.id).where(_is(t.c.tenant, tenant), _is(t.c.case_ref, case))
             # SQLite does not enforce ON DELETE CASCADE unless asked, so children go first.
@@ -351,6 +356,18 @@ class StatusChange:
 
 def _is(column: sa.ColumnElement[Any], value: str | None) -> sa.ColumnElement[bool]:
     return column.is_(None) if value is None else column == value
+
+
+def _insert_ignoring_conflicts(conn: sa.Connection, table: sa.Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return table.insert()
 
 
 def _aware(value: datetime) -> datetime:
