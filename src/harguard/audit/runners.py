@@ -1,0 +1,148 @@
+"""Run the per-file function everywhere the same way: in this process, a local process pool, or Dask.
+
+Each runner maps `scanner.audit_file` over tasks and yields `(task, error, result)` as they
+finish, with a bounded number in flight (a store of millions of files must not become millions
+of futures). The function is pure given the task and the config, so the inventory is the same
+whichever runner produced it. On Dask the config (which holds the fingerprint key) is scattered
+to the workers once rather than sent with every task; use `tls://` scheduler addresses on a
+network you do not trust.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from ..errors import StoreError
+from .config import AuditConfig
+from .model import FileResult, FileTask
+from .scanner import audit_file, describe_error
+
+__all__ = ["DaskRunner", "InlineRunner", "LocalRunner", "Outcome", "Runner", "default_workers", "make_runner"]
+
+Outcome = tuple[FileTask, str | None, FileResult | None]
+
+
+class Runner(Protocol):
+    def run(self, tasks: Iterable[FileTask], config: AuditConfig) -> Iterator[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+def default_workers() -> int:
+    """All the cores this process may use (cgroup and affinity aware where the OS says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+class InlineRunner:
+    """One file after another in this process: `--workers 1`, and debugging."""
+
+    def __repr__(self) -> str:
+        return "<InlineRunner>"
+
+    def run(self, tasks: Iterable[FileTask], config: AuditConfig) -> Iterator[Outcome]:
+        for task in tasks:
+            error, result = audit_file(task, config)
+            yield task, error, result
+
+    def close(self) -> None:
+        return None
+
+
+class LocalRunner:
+    """A pool of worker processes (spawned: forking a process with database threads is unsafe)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def __repr__(self) -> str:
+        return f"<LocalRunner workers={self.workers}>"
+
+    def run(self, tasks: Iterable[FileTask], config: AuditConfig) -> Iterator[Outcome]:
+        return _bounded(lambda task: self._pool.submit(audit_file, task, config), tasks, self.workers * 4)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskRunner:
+    """Tasks on a Dask cluster. Workers must see the store at the same paths (shared storage)."""
+
+    def __init__(self, address: str) -> None:
+        import distributed  # the `audit` extra; imported only when asked for
+
+        self.address = address
+        self._dask: Any = distributed  # untyped library: one Any here instead of ignores everywhere
+        self._client: Any = self._dask.Client(address, set_as_default=False)
+
+    def __repr__(self) -> str:
+        return f"<DaskRunner {self.address}>"
+
+    def run(self, tasks: Iterable[FileTask], config: AuditConfig) -> Iterator[Outcome]:
+        shared = self._client.scatter(config, broadcast=True, hash=False)
+        workers = max(1, sum(self._client.nthreads().values()))
+        pending: dict[Any, FileTask] = {}
+        stream: Any = self._dask.as_completed()
+        iterator = iter(tasks)
+        for task in iterator:
+            future = self._client.submit(audit_file, task, shared, pure=False)
+            pending[future] = task
+            stream.add(future)
+            if len(pending) >= workers * 4:
+                break
+        for future in stream:
+            task = pending.pop(future)
+            try:
+                error, result = future.result()
+            except Exception as exc:  # a lost worker: this file is retried by the next run
+                error, result = describe_error(exc), None
+            yield task, error, result
+            nxt = next(iterator, None)
+            if nxt is not None:
+                new = self._client.submit(audit_file, nxt, shared, pure=False)
+                pending[new] = nxt
+                stream.add(new)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _bounded(submit: Any, tasks: Iterable[FileTask], limit: int) -> Iterator[Outcome]:
+    pending: dict[Future[tuple[str | None, FileResult | None]], FileTask] = {}
+    iterator = iter(tasks)
+    try:
+        while True:
+            while len(pending) < limit:
+                task = next(iterator, None)
+                if task is None:
+                    break
+                pending[submit(task)] = task
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    error, result = future.result()
+                except BrokenProcessPool:
+                    raise StoreError("a worker process died (out of memory?); rerun with --resume") from None
+                yield task, error, result
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def make_runner(*, workers: int, dask: str | None) -> Runner:
+    if dask:
+        return DaskRunner(dask)
+    if workers <= 1:
+        return InlineRunner()
+    return LocalRunner(workers)
