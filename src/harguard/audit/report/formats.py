@@ -1,0 +1,130 @@
+"""Machine-readable audit reports: JSON, CSV (one row per finding) and SARIF 2.1.0. Pure functions.
+
+Every field is a path, a kind, a location, a line, a count or a keyed fingerprint; values never
+reach a report because the inventory never had them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ..._version import __version__
+from ..config import AUDIT_SCHEME
+from .model import AuditReport
+
+__all__ = ["render_csv", "render_json", "render_sarif"]
+
+_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.0"}
+_CSV_COLUMNS = ("path", "member", "line", "location", "kind", "rule", "severity", "fingerprint", "state",
+                "tenant", "case", "file_mtime")  # fmt: skip
+
+
+def render_json(report: AuditReport) -> bytes:
+    doc: dict[str, Any] = {
+        "format": AUDIT_SCHEME,
+        "tool": {"name": "harguard", "version": __version__},
+        "generated_at": report.generated_at.isoformat(),
+        "run": report.run,
+        "totals": report.totals,
+        "summary": {
+            "findings": len(report.findings),
+            "open": sum(f.state == "open" for f in report.findings),
+            "unique_credentials": report.unique_credentials,
+            "by_severity": report.by_severity,
+            "by_kind": report.by_kind,
+            "by_tenant": report.by_tenant,
+            "by_age": report.by_age,
+            "exposures_by_kind": report.exposures_by_kind,
+        },
+        "files": [
+            {"path": f.path, "kind": f.kind, "size": f.size, "mtime": f.mtime, "status": f.status,
+             "tenant": f.tenant or None, "case": f.case or None, "findings": f.findings, "open": f.open,
+             "score": f.score, "by_severity": dict(f.severities), "by_kind": dict(f.kinds),
+             "errors": [{"member": m, "error": e, "message": msg} for m, e, msg in f.errors]}
+            for f in report.files
+            if f.findings or f.errors
+        ],
+        "findings": [
+            {"path": f.path, "member": f.member or None, "line": f.line, "location": f.location,
+             "kind": f.kind, "rule": f.rule, "severity": f.severity, "fingerprint": f.fingerprint,
+             "state": f.state, "tenant": f.tenant or None, "case": f.case or None}
+            for f in report.findings
+        ],
+        "actions": report.actions,
+    }  # fmt: skip
+    return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not execute (OWASP: no leading = + - @ tab or CR)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_csv(report: AuditReport) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CSV_COLUMNS)
+    for f in report.findings:
+        writer.writerow([_cell(v) for v in (f.path, f.member, f.line, f.location, f.kind, f.rule, f.severity,
+                                            f.fingerprint, f.state, f.tenant, f.case, f.mtime)])  # fmt: skip
+    return buffer.getvalue().encode("utf-8", "surrogateescape")
+
+
+def render_sarif(report: AuditReport) -> bytes:
+    """SARIF 2.1.0: archive members are artifacts whose `parentIndex` is their archive."""
+    artifacts: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def artifact(path: str, member: str) -> int:
+        key = (path, member)
+        if key not in index:
+            if member:
+                parent = artifact(path, "")
+                entry: dict[str, Any] = {"location": {"uri": member}, "parentIndex": parent}
+            else:
+                entry = {"location": {"uri": Path(path).as_uri() if Path(path).is_absolute() else path}}
+            index[key] = len(artifacts)
+            artifacts.append(entry)
+        return index[key]
+
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for f in report.findings:
+        rules.setdefault(f.rule, {
+            "id": f.rule, "name": f.rule, "shortDescription": {"text": f"{f.kind} ({f.rule})"},
+            "properties": {"security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"),
+                           "tags": ["security"]},
+        })  # fmt: skip
+        i = artifact(f.path, f.member)
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifacts[i]["location"]["uri"], "index": i}}
+        if f.line is not None:
+            physical["region"] = {"startLine": f.line}
+        results.append({
+            "ruleId": f.rule,
+            "level": _LEVEL.get(f.severity, "warning"),
+            "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
+            "locations": [{"physicalLocation": physical,
+                           "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}]}],
+            "partialFingerprints": {"harguard/v1": f.fingerprint},
+            "properties": {"kind": f.kind, "severity": f.severity, "state": f.state,
+                           "tenant": f.tenant or None, "case": f.case or None},
+        })  # fmt: skip
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "harguard-audit", "version": __version__,
+                                "informationUri": "https://github.com/harguard/harguard",
+                                "rules": list(rules.values())}},
+            "artifacts": artifacts,
+            "results": results,
+            "properties": {"totals": report.totals, "run": report.run["id"]},
+        }],
+    }  # fmt: skip
+    return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
