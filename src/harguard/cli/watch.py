@@ -262,20 +262,22 @@ def _revoke_at_intake(env: _Env, cookies: list[SessionCookie], org: str | None, 
         live=live,
         on_done=lambda action: _mark_revoked(env, action.exposure_id, action.playbook),
     )
-    for cookie in cookies:
-        host, value = cookie.host, cookie.value
-        playbook = build_playbook(
-            "okta.session-revoke",
-            env.config.playbooks.model_copy(update={"okta_org": org or f"https://{host}"}),
-            dry_run=not live,
-        )
-        matches = env.watchlist.lookup([fingerprint(env.key, value)])
-        target = Target(key=env.key, cookie=value, exposure_id=matches[0].id if matches else None)
-        for result in runner.run(playbook.plan(target)):
-            console.print(
-                f"okta.session-revoke {result.outcome}: {result.action.url_template} "
-                f"(target {result.action.target})"
+    try:
+        for cookie in cookies:
+            playbook = build_playbook(
+                "okta.session-revoke",
+                env.config.playbooks.model_copy(update={"okta_org": org or f"https://{cookie.host}"}),
+                dry_run=not live,
             )
+            matches = env.watchlist.lookup([fingerprint(env.key, cookie.value)])
+            target = Target(key=env.key, cookie=cookie.value, exposure_id=matches[0].id if matches else None)
+            for result in runner.run(playbook.plan(target)):
+                console.print(
+                    f"okta.session-revoke {result.outcome}: {result.action.url_template} "
+                    f"(target {result.action.target})"
+                )
+    finally:
+        runner.close()
 
 
 def _mark_revoked(env: _Env, exposure_id: int | None, reason: str) -> None:
@@ -341,7 +343,10 @@ def ingest_command(
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
             raise InputError(f"no such file: {', '.join(missing)}")
-        stats = feed.ingest_files(files, ingestor)
+        try:
+            stats = feed.ingest_files(files, ingestor)
+        finally:
+            monitor.close()
         _finish(stats.alerts, dict(ctx.notes), stats.records, stats.events, fail_on)
         return
     stop = threading.Event()
@@ -359,6 +364,8 @@ def ingest_command(
     except KeyboardInterrupt:
         stop.set()
         worker.join(10)
+    finally:
+        monitor.close()
     console.print("stopped; state saved")
 
 
@@ -394,6 +401,9 @@ def poll_okta_command(
     except KeyboardInterrupt:
         console.print("stopped; cursor saved")
         return
+    finally:
+        poller.close()
+        monitor.close()
     _finish(stats.alerts, dict(ctx.notes), stats.records, stats.events, fail_on)
 
 
@@ -535,14 +545,17 @@ def respond_command(
     )
     target = Target.from_alert(alert, key=env.key)
     failed = False
-    for name in names:
-        for result in runner.run(build_playbook(name, cfg, dry_run=not live).plan(target)):
-            shown = result.action.shown()
-            console.print(
-                f"{result.outcome:>17}  {shown['playbook']}  {shown['method']} {shown['url']}  "
-                f"target {shown['target']}{'  (disruptive)' if shown['disruptive'] else ''}"
-            )
-            failed |= result.outcome == "failed"
+    try:
+        for name in names:
+            for result in runner.run(build_playbook(name, cfg, dry_run=not live).plan(target)):
+                shown = result.action.shown()
+                console.print(
+                    f"{result.outcome:>17}  {shown['playbook']}  {shown['method']} {shown['url']}  "
+                    f"target {shown['target']}{'  (disruptive)' if shown['disruptive'] else ''}"
+                )
+                failed |= result.outcome == "failed"
+    finally:
+        runner.close()
     if failed:
         raise typer.Exit(int(ExitCode.DELIVERY))
 

@@ -13,10 +13,12 @@ everything else, so a placeholder in an alert matches the one in the sanitized H
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..errors import HarguardError, ResidualLeakError
 from ..pipeline import Sanitizer
+from ..redact.placeholders import PLACEHOLDER
 from .alerts import Alert
 
 __all__ = ["OutboundGuard"]
@@ -29,12 +31,31 @@ class OutboundGuard:
     def __repr__(self) -> str:
         return f"<OutboundGuard {self.sanitizer!r}>"
 
+    def _scan(self, text: str, *, name: str) -> tuple[str, list[str]]:
+        """sanitize_text over `text` with our own placeholders masked, then put back.
+
+        A placeholder (`[REDACTED:kind:<12 hex>]`) cannot hold a secret, but the core's text
+        layers may read `email:<hex>` inside one as a key/value pair and redact it again; the
+        masks keep the check about secrets, not about our own redactions.
+        """
+        found: list[str] = []
+
+        def mask(m: re.Match[str]) -> str:
+            found.append(m.group(0))
+            return f"hgph{len(found) - 1}x"
+
+        masked = PLACEHOLDER.sub(mask, text)
+        new, report = self.sanitizer.sanitize_text(masked, name=name)
+        for i, original in enumerate(found):
+            new = new.replace(f"hgph{i}x", original, 1)
+        return new, sorted({f.kind for f in report.findings})
+
     def scrub(self, alert: Alert) -> Alert:
         """The alert with anything the core would redact replaced by placeholders."""
         data = alert.as_dict()
         text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         try:
-            new, _ = self.sanitizer.sanitize_text(text, name="alert")
+            new, _ = self._scan(text, name="alert")
         except HarguardError:
             return _withheld(alert)
         if new == text:
@@ -48,15 +69,14 @@ class OutboundGuard:
         """Raise ResidualLeakError unless the payload passes the scan unchanged."""
         text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
         try:
-            new, report = self.sanitizer.sanitize_text(text, name=what)
+            new, kinds = self._scan(text, name=what)
         except ResidualLeakError:
             raise
         except HarguardError as exc:
             raise ResidualLeakError(
                 f"{what}: the outbound scan failed ({type(exc).__name__}); not sent"
             ) from None
-        if new != text or report.findings:
-            kinds = sorted({f.kind for f in report.findings})
+        if new != text or kinds:
             raise ResidualLeakError(
                 f"{what}: the payload would leak {', '.join(kinds) or 'a secret'}; not sent"
             )

@@ -119,6 +119,12 @@ class Monitor:
         if self._processed % _EVICT_EVERY == 0:
             self.tracker.evict(self._latest)
 
+    def close(self) -> None:
+        """Close the sinks' connections and the database pool."""
+        if self.dispatcher is not None:
+            self.dispatcher.close()
+        self.watchlist.engine.dispose()
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {

@@ -50,6 +50,9 @@ class OktaLogPoller:
     def __repr__(self) -> str:
         return f"<OktaLogPoller org={self.org.host} token=[secure]>"
 
+    def close(self) -> None:
+        self.client.close()
+
     def _first_url(self) -> str:
         params = {"sortOrder": "ASCENDING", "limit": str(self.limit)}
         if self.since is not None:

@@ -53,6 +53,9 @@ class Runner:
     def __repr__(self) -> str:
         return f"<Runner {'live' if self.live else 'dry-run'}>"
 
+    def close(self) -> None:
+        self.client.close()
+
     def run(self, actions: Iterable[Action]) -> list[ActionResult]:
         return [self._one(action) for action in actions]
 
