@@ -20,18 +20,18 @@ from ._compare import Baseline, Diff, compare
 __all__ = ["ReplayDetector"]
 
 
+# Alone (no network change) these make a watched session's use high. A native verdict alone
+# is left to the native detector, which makes it critical on a watched session.
+_HIGH_ALONE = frozenset(
+    {"dissimilar-user-agent", "new-device", "anonymizer", "token-unbound", "impossible-travel"}
+)
+
+
 def _severity(diff: Diff) -> Severity | None:
     signals = set(diff.signals)
     if diff.network_changed and diff.corroborated or "scripted-client" in signals:
         return Severity.CRITICAL
-    if signals & {
-        "dissimilar-user-agent",
-        "new-device",
-        "anonymizer",
-        "token-unbound",
-        "native-verdict",
-        "impossible-travel",
-    }:
+    if signals & _HIGH_ALONE:
         return Severity.HIGH
     return None
 
