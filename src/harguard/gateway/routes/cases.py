@@ -20,7 +20,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-def _publics(store: Store, cases: list[Case]) -> list[CasePublic]:
+def case_publics(store: Store, cases: list[Case]) -> list[CasePublic]:
     if not cases:
         return []
     ids = [c.id for c in cases]
@@ -40,7 +40,7 @@ def _publics(store: Store, cases: list[Case]) -> list[CasePublic]:
 @router.get("", summary="Cases visible to the caller, newest first")
 def list_cases(store: StoreDep, org: Annotated[str | None, Query()] = None) -> list[CasePublic]:
     org_id = store.get_org(org).id if org else None
-    return _publics(store, list(store.list_cases(org_id=org_id)))
+    return case_publics(store, list(store.list_cases(org_id=org_id)))
 
 
 @router.post("", status_code=201, summary="Open a case in an organisation")
@@ -58,12 +58,12 @@ def create_case(body: CaseCreate, store: StoreDep, gw: GatewayDep, client: Clien
         session=store.session,
     )
     store.session.commit()
-    return _publics(store, [case])[0]
+    return case_publics(store, [case])[0]
 
 
 @router.get("/{case_id}", summary="One case")
 def get_case(case_id: str, store: StoreDep) -> CasePublic:
-    return _publics(store, [store.get_case(case_id)])[0]
+    return case_publics(store, [store.get_case(case_id)])[0]
 
 
 @router.get("/{case_id}/report", summary="Export the findings of every file in a case (JSON or SARIF)")

@@ -53,7 +53,7 @@ def audited(
         raise
 
 
-def _retention(store: Store, gw: Gateway, org_id: str) -> int:
+def retention_days_of(store: Store, gw: Gateway, org_id: str) -> int:
     org = store.session.get(Org, org_id)
     return (org.retention_days if org else None) or gw.settings.default_retention_days
 
@@ -62,7 +62,7 @@ def _retention(store: Store, gw: Gateway, org_id: str) -> int:
 def list_case_files(case_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep) -> list[FilePublic]:
     case = audited(gw, store, client, "file.list", "case", case_id, lambda: store.get_case(case_id))
     files = store.list_files(case_id=case.id)
-    days = _retention(store, gw, case.org_id)
+    days = retention_days_of(store, gw, case.org_id)
     gw.audit.record(
         store.who,
         "file.list",
@@ -91,7 +91,7 @@ def list_files(
             object_id=listed_org,
             detail={"count": sum(f.org_id == listed_org for f in files)},
         )
-    return [file_public(f, retention_days=_retention(store, gw, f.org_id)) for f in files]
+    return [file_public(f, retention_days=retention_days_of(store, gw, f.org_id)) for f in files]
 
 
 @router.get("/files/{file_id}", summary="A file's metadata and summary of findings")
@@ -100,7 +100,7 @@ def get_file(file_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep) -
     gw.audit.record(
         store.who, "file.view", client=client, org_id=stored.org_id, object_type="file", object_id=stored.id
     )
-    return file_public(stored, retention_days=_retention(store, gw, stored.org_id))
+    return file_public(stored, retention_days=retention_days_of(store, gw, stored.org_id))
 
 
 @router.get("/files/{file_id}/findings", summary="A file's findings: kind, rule, location, fingerprint")

@@ -17,17 +17,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import SecretStr
+from starlette.concurrency import run_in_threadpool
 
 from ...errors import HarguardError, InputError
 from ..auth import logout
-from ..deps import ClientDep, GatewayDep, OptionalPrincipal, SessionDep
+from ..deps import ClientDep, GatewayDep, OptionalPrincipal, SessionDep, cookie_name
 from ..errors import UnsupportedMediaError, status_for
 from ..present import file_public, finding_public
 from ..schemas import LoginRequest
 from ..security import csrf_token_for
 from ..store import Identity, Store
 from .auth import clear_session_cookie, set_session_cookie, try_login
-from .cases import _publics
+from .cases import case_publics
+from .files import audited, list_case_files, retention_days_of
 
 __all__ = ["router", "templates"]
 
@@ -99,8 +101,6 @@ def login_page(request: Request, gw: GatewayDep, next: str = "/") -> HTMLRespons
 
 @router.post("/login")
 async def login_submit(request: Request, gw: GatewayDep, session: SessionDep, client: ClientDep) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     form = await _form(request)
     expected = request.cookies.get(LOGIN_COOKIE, "")
     sent = form.get("login_csrf", "")
@@ -140,17 +140,15 @@ async def login_submit(request: Request, gw: GatewayDep, session: SessionDep, cl
 
 
 @router.post("/logout")
-async def logout_submit(
-    request: Request, who: OptionalPrincipal, gw: GatewayDep, session: SessionDep
-) -> Response:
+async def logout_submit(request: Request, gw: GatewayDep, session: SessionDep) -> Response:
+    """A plain form post: the CSRF token comes as a form field, not the header the API wants."""
     form = await _form(request)
-    response = RedirectResponse("/login", status_code=303)
-    if who is not None and who.session_value:
-        if not secrets.compare_digest(
-            form.get("csrf_token", "").encode(), csrf_token_for(who.session_value).encode()
-        ):
+    value = request.cookies.get(cookie_name(gw.settings), "")
+    if value:
+        if not secrets.compare_digest(form.get("csrf_token", "").encode(), csrf_token_for(value).encode()):
             return Response("missing or wrong CSRF token", status_code=403)
-        logout(session, who.session_value)
+        await run_in_threadpool(logout, session, value)
+    response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response, gw.settings)
     return response
 
@@ -160,7 +158,7 @@ def index(request: Request, who: OptionalPrincipal, session: SessionDep) -> Resp
     if who is None:
         return _to_login(request)
     store = Store(session, who)
-    cases = _publics(store, list(store.list_cases()))
+    cases = case_publics(store, list(store.list_cases()))
     return _page(request, "index.html", who, cases=cases, orgs=store.list_orgs())
 
 
@@ -175,10 +173,8 @@ def case_page(
 ) -> Response:
     if who is None:
         return _to_login(request)
-    from .files import list_case_files
-
     store = Store(session, who)
-    case = _publics(store, [store.get_case(case_id)])[0]
+    case = case_publics(store, [store.get_case(case_id)])[0]
     files = list_case_files(case_id, store, gw, client)
     limit = gw.settings.max_upload_bytes
     return _page(
@@ -198,8 +194,6 @@ def file_page(
 ) -> Response:
     if who is None:
         return _to_login(request)
-    from .files import audited
-
     store = Store(session, who)
     stored, rows = audited(
         gw,
@@ -213,9 +207,7 @@ def file_page(
     gw.audit.record(
         who, "file.view", client=client, org_id=stored.org_id, object_type="file", object_id=stored.id
     )
-    from .files import _retention
-
-    public = file_public(stored, retention_days=_retention(store, gw, stored.org_id))
+    public = file_public(stored, retention_days=retention_days_of(store, gw, stored.org_id))
     return _page(
         request,
         "file.html",
