@@ -23,6 +23,8 @@ from .alerts import Alert
 
 __all__ = ["OutboundGuard"]
 
+_NEUTRAL = re.compile(r"\[REDACTED:x:[0-9a-f]{12}\]")
+
 
 class OutboundGuard:
     def __init__(self, sanitizer: Sanitizer) -> None:
@@ -32,22 +34,24 @@ class OutboundGuard:
         return f"<OutboundGuard {self.sanitizer!r}>"
 
     def _scan(self, text: str, *, name: str) -> tuple[str, list[str]]:
-        """sanitize_text over `text` with our own placeholders masked, then put back.
+        """sanitize_text over `text` with the kinds of our own placeholders neutralised.
 
         A placeholder (`[REDACTED:kind:<12 hex>]`) cannot hold a secret, but the core's text
-        layers may read `email:<hex>` inside one as a key/value pair and redact it again; the
-        masks keep the check about secrets, not about our own redactions.
+        layers may read `email:<hex>` inside one as a key/value pair and redact it again (a core
+        bug, reported). Rewriting the kind to `x` keeps it a placeholder the core recognises
+        (so `sessionToken=[REDACTED:x:…]` stays clean) while `x:<hex>` names nothing sensitive;
+        the original kinds are put back afterwards.
         """
-        found: list[str] = []
+        kinds: list[str] = []
 
-        def mask(m: re.Match[str]) -> str:
-            found.append(m.group(0))
-            return f"hgph{len(found) - 1}x"
+        def neutral(m: re.Match[str]) -> str:
+            kinds.append(m.group(0))
+            return f"[REDACTED:x:{m.group(0)[-13:-1]}]"
 
-        masked = PLACEHOLDER.sub(mask, text)
+        masked = PLACEHOLDER.sub(neutral, text)
         new, report = self.sanitizer.sanitize_text(masked, name=name)
-        for i, original in enumerate(found):
-            new = new.replace(f"hgph{i}x", original, 1)
+        originals = iter(kinds)
+        new = _NEUTRAL.sub(lambda m: next(originals, m.group(0)), new)
         return new, sorted({f.kind for f in report.findings})
 
     def scrub(self, alert: Alert) -> Alert:
