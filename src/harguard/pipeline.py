@@ -97,8 +97,7 @@ class Sanitizer:
         self.rules: list[Rule] = [
             r for r in [*builtin_rules(), *self.policy.extra_rules] if r.id not in self.policy.disabled_rules
         ]
-        self.engine = Engine(self.rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS},
-                             hint_patterns=HINT_PATTERNS, backend=engine)  # fmt: skip
+        self.engine = _engine_for(tuple(self.rules), engine)
         self.positions = Positions(self.policy)
         self.limits = limits or Limits()
         self.load_limits = load_limits or LoadLimits()
@@ -238,6 +237,22 @@ class Sanitizer:
             if text.startswith(PLACEHOLDER_PREFIX, match.end):
                 continue  # the readable part of a partially redacted value (a JWT's header and claims)
             raise ResidualLeakError(f"{where}: the output still holds a {rule.kind} ({rule.id})")
+
+
+_ENGINES: dict[tuple[tuple[int, ...], str], Engine] = {}
+
+
+def _engine_for(rules: tuple[Rule, ...], backend: str) -> Engine:
+    """Engines are immutable and costly to build (pattern analysis, hyperscan databases), so
+    Sanitizers with the same rules share one."""
+    key = (tuple(id(rule) for rule in rules), backend)
+    found = _ENGINES.get(key)
+    if found is None:
+        found = Engine(rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, hint_patterns=HINT_PATTERNS,
+                       backend=backend)  # fmt: skip
+        if len(_ENGINES) < 32:
+            _ENGINES[key] = found
+    return found
 
 
 def _interleave(head: bytes, chunks: Iterable[bytes], separator: bytes) -> Iterable[bytes]:

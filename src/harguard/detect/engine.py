@@ -23,11 +23,14 @@ rule match?" and "is there a key worth a look, and where?".
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import re._parser as sre_parse
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..types import Severity
 from .catalogue import Rule
@@ -203,6 +206,9 @@ class _PythonBackend:
     def keyword_sightings(self, projected: bytes, ids: set[int]) -> dict[int, list[int]] | None:
         return None
 
+    def gates_by_pattern(self, rule_index: int) -> bool:
+        return False
+
 
 def _occurrences(projected: bytes, words: list[bytes], ids: set[int]) -> dict[int, list[int]]:
     """End offsets of every (overlapping) sighting of the chosen literals, by literal id.
@@ -233,21 +239,15 @@ class _HyperscanBackend:
         self._lit = literals
         caseless = hyperscan.HS_FLAG_CASELESS
         single = hyperscan.HS_FLAG_SINGLEMATCH
-        expressions = [re.escape(w) for w in literals.words]
-        flags = [caseless | single] * len(expressions)
-        self._keywordless_ids: dict[int, int] = {}
-        for rule_index in literals.keywordless:
-            self._keywordless_ids[len(expressions)] = rule_index
-            expressions.append(rules[rule_index].pattern.encode())
-            flags.append(hyperscan.HS_FLAG_PREFILTER | single)
-        self._pattern_ids: dict[int, str] = {}
-        for name, pattern in literals.patterns.items():
-            self._pattern_ids[len(expressions)] = name
-            expressions.append(pattern.encode())
-            flags.append(hyperscan.HS_FLAG_PREFILTER | single)
-        self._first = _compile(expressions, flags)
-        self._first_scratch = hyperscan.Scratch(self._first)
-        self._literal_count = len(literals.words)
+        prefilter = hyperscan.HS_FLAG_PREFILTER | single
+        # The cheap question is asked with each rule's own pattern (in prefilter mode, a superset
+        # of what `re` will match), which names far fewer candidates than its keywords would; a
+        # rule whose pattern hyperscan cannot compile falls back to its keywords.
+        keyed = {i for i, rule in enumerate(rules) if rule.keywords}
+        try:
+            self._build_first(literals, rules, keyed)
+        except hyperscan.error:
+            self._build_first(literals, rules, {i for i in keyed if _compiles(rules[i].pattern, prefilter)})
         keyword_ids = [i for i, owners in enumerate(literals.rules_of) if owners]
         self._keyword_ids = keyword_ids
         keyword_words = [re.escape(literals.words[i]) for i in keyword_ids]
@@ -255,9 +255,34 @@ class _HyperscanBackend:
         self._every_scratch = hyperscan.Scratch(self._every) if self._every is not None else None
         # Keyword-less rules (card numbers, IBANs) are placed by their own prefilter patterns.
         self._placing = list(literals.keywordless)
-        placing = [rules[i].pattern.encode() for i in self._placing]
+        placing = [for_hyperscan(rules[i].pattern) for i in self._placing]
         self._place = _compile(placing, [hyperscan.HS_FLAG_PREFILTER] * len(placing)) if placing else None
         self._place_scratch = hyperscan.Scratch(self._place) if self._place is not None else None
+
+    def _build_first(self, literals: _Literals, rules: Sequence[Rule], by_pattern: set[int]) -> None:
+        assert hyperscan is not None
+        single = hyperscan.HS_FLAG_SINGLEMATCH
+        prefilter = hyperscan.HS_FLAG_PREFILTER | single
+        self._targets: list[tuple[str, int | str]] = []
+        expressions: list[bytes] = []
+        flags: list[int] = []
+        for literal_id, word in enumerate(literals.words):
+            owners = literals.rules_of[literal_id]
+            if literals.hint_of[literal_id] is not None or any(o not in by_pattern for o in owners):
+                self._targets.append(("literal", literal_id))
+                expressions.append(re.escape(word))
+                flags.append(hyperscan.HS_FLAG_CASELESS | single)
+        for rule_index in sorted(by_pattern | set(literals.keywordless)):
+            self._targets.append(("rule", rule_index))
+            expressions.append(for_hyperscan(rules[rule_index].pattern))
+            flags.append(prefilter)
+        for name, pattern in literals.patterns.items():
+            self._targets.append(("hint", name))
+            expressions.append(pattern.encode())
+            flags.append(prefilter)
+        self._first = _compile(expressions, flags)
+        self._first_scratch = hyperscan.Scratch(self._first)
+        self._by_pattern = by_pattern
 
     def placements(self, projected: bytes) -> dict[int, list[int]] | None:
         """End offsets of possible matches of each keyword-less rule (by rule index)."""
@@ -281,26 +306,87 @@ class _HyperscanBackend:
         return {self._keyword_ids[i]: ends for i, ends in found.items() if self._keyword_ids[i] in ids}
 
     def scan_first(self, projected: bytes) -> tuple[list[int], list[int], set[str]]:
-        """Literals present, keyword-less rules that may match, pattern hints: in one pass."""
+        """Literals present, rules whose pattern may match, pattern hints: in one pass."""
         literal_ids: list[int] = []
-        keywordless: list[int] = []
-        patterns: set[str] = set()
+        rule_ids: list[int] = []
+        hints: set[str] = set()
         for i in self._first_ids(projected):
-            if i < self._literal_count:
-                literal_ids.append(i)
-            elif i in self._keywordless_ids:
-                keywordless.append(self._keywordless_ids[i])
+            kind, target = self._targets[i]
+            if kind == "literal":
+                literal_ids.append(target)  # type: ignore[arg-type]
+            elif kind == "rule":
+                rule_ids.append(target)  # type: ignore[arg-type]
             else:
-                patterns.add(self._pattern_ids[i])
-        return literal_ids, keywordless, patterns
+                hints.add(target)  # type: ignore[arg-type]
+        return literal_ids, rule_ids, hints
+
+    def gates_by_pattern(self, rule_index: int) -> bool:
+        return rule_index in self._by_pattern
+
+
+def _compiles(pattern: str, flags: int) -> bool:
+    assert hyperscan is not None
+    try:
+        _compile([for_hyperscan(pattern)], [flags])
+    except hyperscan.error:
+        return False
+    return True
+
+
+_WIDE_REPEAT = re.compile(r"(?<!\\)\{(\d+),(\d+)\}")
+
+
+def for_hyperscan(pattern: str) -> bytes:
+    """The pattern as hyperscan compiles it: large bounded repeats (`{10,4096}`) become open
+    (`{10,}`). That only widens a prefilter (still a superset of what `re` matches) and turns a
+    three-second compile into milliseconds."""
+    return _WIDE_REPEAT.sub(
+        lambda m: "{%s,}" % m.group(1) if int(m.group(2)) >= 64 else m.group(0), pattern
+    ).encode()
+
+
+_DATABASES: dict[str, object] = {}
 
 
 def _compile(expressions: list[bytes], flags: list[int]) -> object:
+    """Compile (or reuse) a block-mode database; compiled databases are cached in the process
+    and on disk (`$XDG_CACHE_HOME/harguard`), since the catalogue compiles in about a second."""
     assert hyperscan is not None
-    database = hyperscan.Database()
-    database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-                     flags=flags)  # fmt: skip
+    digest = hashlib.sha256(
+        repr((expressions, flags, getattr(hyperscan, "__version__", ""))).encode()
+    ).hexdigest()[:32]
+    found = _DATABASES.get(digest)
+    if found is not None:
+        return found
+    cache = _cache_dir() / f"hs-{digest}.db"
+    database = None
+    try:
+        database = hyperscan.loadb(cache.read_bytes(), hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error, TypeError, ValueError):
+        database = None
+    if database is None:
+        database = hyperscan.Database()
+        database.compile(expressions=expressions, ids=list(range(len(expressions))),
+                         elements=len(expressions), flags=flags)  # fmt: skip
+        _store(cache, hyperscan.dumpb(database))
+    _DATABASES[digest] = database
     return database
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "harguard"
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Best effort: a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _collect_id(expression_id: int, start: int, end: int, flags: int, context: list[int]) -> None:
@@ -353,10 +439,10 @@ class Engine:
         if not text:
             return _NO_HITS
         projected = _project(text)
-        literal_ids, keywordless, hints = self._impl.scan_first(projected)
-        rule_ids = set(keywordless)
+        literal_ids, pattern_rules, hints = self._impl.scan_first(projected)
+        rule_ids = set(pattern_rules)
         for i in literal_ids:
-            rule_ids.update(self._literals.rules_of[i])
+            rule_ids.update(r for r in self._literals.rules_of[i] if not self._impl.gates_by_pattern(r))
             hint = self._literals.hint_of[i]
             if hint is not None:
                 hints.add(hint)
