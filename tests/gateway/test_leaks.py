@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from harguard.gateway import create_app
 from harguard.gateway.runtime import Gateway
 from tests.gateway.builders import GITHUB_TOKEN, zip_of
-from tests.gateway.conftest import PASSWORD, make_world
+from tests.gateway.conftest import PASSWORD, TestClient, fresh_database_url, gateway_settings, make_world
 from tests.leaks import assert_no_leak, assert_no_leak_deep, find_leaks
 from tests.planted import PLANTS, make_jwt
 
@@ -50,9 +52,22 @@ class Recorder:
         return response
 
 
+@pytest.fixture(scope="module")
+def leak_app(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[Any, Gateway, Path]]:
+    """A gateway of its own (fresh database and data folder): the search covers exactly this test."""
+    root = tmp_path_factory.mktemp(f"leaks-{backend}")
+    url = fresh_database_url(backend, root, request)
+    app = create_app(gateway_settings(root / "data", url))
+    with TestClient(app, base_url="https://testserver") as client:
+        yield client, app.state.gateway, root
+
+
 def test_no_planted_value_is_stored_logged_or_answered(
-    app_client: Any, gw: Gateway, gateway_dir: Path, gateway_logs: list[str], caplog: pytest.LogCaptureFixture
+    leak_app: tuple[Any, Gateway, Path], gateway_logs: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    app_client, gw, gateway_dir = leak_app
     har, planted = _planted()
     world = make_world(gw, password_for=("admin",))
     call = Recorder(app_client)
