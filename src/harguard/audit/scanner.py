@@ -11,16 +11,20 @@ the same result in a local process or on a Dask worker.
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import time
 
 from ..errors import HarguardError, InputError, LimitExceededError, ResidualLeakError, StoreError
 from ..pipeline import Sanitizer
+from ..report.manifest import Report
+from ..types import Finding
 from .classify import SAMPLE_BYTES, classify, decode_text, encode_text
 from .config import AuditConfig, content_hash, sanitizer_for
 from .fix import StagedWriter, stage_bytes
 from .model import AuditFinding, FileResult, FileTask, MemberResult, Status
+from .placeholders import Kinds, artifacts, mask, unmask
 from .stores.archive import Node, expand, rebuild, sniff_container
 from .stores.limits import Budget
 from .textscan import TextScanner, iter_blocks
@@ -28,6 +32,7 @@ from .textscan import TextScanner, iter_blocks
 __all__ = ["audit_file", "describe_error"]
 
 _STREAM_FORMATS = ("gz", "bz2", "xz")
+_FIX_ROUNDS = 3
 
 
 def audit_file(task: FileTask, config: AuditConfig) -> tuple[str | None, FileResult | None]:
@@ -213,6 +218,7 @@ def _scan_leaf(node: Node, sanitizer: Sanitizer, *, config: AuditConfig, fix: bo
             member.status, member.error = Status.ERROR, "EncryptedMember"
         return member
     if node.error is not None:
+        member.kind = sniff_container(node.data) or "unknown"
         member.status, member.error, member.message = Status.ERROR, type(node.error).__name__, str(node.error)
         return member
     member.kind = kind = classify(node.name, node.data[:SAMPLE_BYTES])
@@ -229,16 +235,16 @@ def _scan_har(
     node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, fix: bool
 ) -> None:
     label = node.member or node.name
+    data, kinds = mask(node.data)
     try:
         if fix:
             try:
-                done = sanitizer.sanitize(node.data, name=label)
-                report, node.output = done.report, done.data if done.report.findings else None
+                report = _fix_har(node, sanitizer, data=data, kinds=kinds, label=label)
             except ResidualLeakError as exc:
-                report = sanitizer.scan(node.data, name=label)
+                report = sanitizer.scan(data, name=label)
                 member.error, member.message = "ResidualLeakError", str(exc)
         else:
-            report = sanitizer.scan(node.data, name=label)
+            report = sanitizer.scan(data, name=label)
     except InputError as exc:
         # Damaged or not a HAR after all: its secrets are still there, so read it as text.
         member.error, member.message = type(exc).__name__, f"{exc} (scanned as text)"
@@ -247,9 +253,39 @@ def _scan_har(
             return
         _scan_text(node, member, sanitizer, config=config, whole=True, fix=fix)
         return
-    member.findings = [AuditFinding.of(f) for f in report.findings]
+    fake = artifacts(node.data, sanitizer.key) if kinds else frozenset()
+    member.findings = [AuditFinding.of(f) for f in report.findings if f.fingerprint not in fake]
+    if not member.findings:
+        node.output = None  # only placeholders were "found": nothing to fix
     member.context = dict(report.context)
     member.status = Status.FINDINGS if member.findings else Status.CLEAN
+
+
+def _fix_har(node: Node, sanitizer: Sanitizer, *, data: bytes, kinds: Kinds | None, label: str) -> Report:
+    """Sanitize until the output is a fixed point (at most three rounds; see audit.placeholders:
+    the core re-redacts a SAML message whose secrets it already replaced)."""
+    done = sanitizer.sanitize(data, name=label)
+    report, output = done.report, unmask(done.data, kinds)
+    if not report.findings:
+        return report
+    extra: list[Finding] = []
+    for _ in range(_FIX_ROUNDS - 1):
+        masked, again = mask(output)
+        if not sanitizer.scan(masked, name=label).findings:
+            break
+        redo = sanitizer.sanitize(masked, name=label)
+        extra.extend(redo.report.findings)
+        output = unmask(redo.data, again)
+    if extra:  # the manifest in the file must tell everything that was removed from the original
+        merged = Report(source=report.source, findings=[*report.findings, *extra])
+        document = json.loads(output)
+        document["log"]["_harguard"] = merged.manifest()
+        indent = 2 if b"\n" in output[:200] else None
+        separators = None if indent else (",", ":")
+        text = json.dumps(document, indent=indent, ensure_ascii=False, separators=separators)
+        output = text.encode("utf-8", "surrogatepass")
+    node.output = output
+    return report
 
 
 def _scan_text(

@@ -13,36 +13,33 @@ scanned alone and findings are matched to it by fingerprint (rule and kind first
 left (context that spans lines) goes to the line holding its placeholder, or to the first
 changed line that got nothing else.
 
-Placeholders already in the text (a file fixed before, or sanitized by the gateway) are shown
-to the core with a neutral kind, `[REDACTED:x:<fingerprint>]`, and restored afterwards: the
-core's key/value finder reads `[REDACTED:password:0770b1545484]` as the key `password` with the
-value `0770b1545484`, so a fixed file would never be a fixed point. When fixing, a changed block
-is sanitized again until nothing changes (at most three rounds) for the same reason. Both are
-workarounds for core bugs, reported with reproductions; `tests/audit/test_textscan.py` holds
-strict xfail tests that start passing once the core is fixed, and then this goes.
+Placeholders already in the text are neutralised first (see `audit.placeholders`). When fixing,
+a changed block is sanitized again until nothing changes (at most three rounds): the core's
+key/value finder can read `Cookie: JSESSIONID=[REDACTED:…]` as the cookie `JSESSIONID=`, so its
+first output is not always a fixed point. Both are workarounds for core bugs, reported with
+reproductions; `tests/audit/test_textscan.py` holds strict xfail tests that start passing once
+the core is fixed, and then they go.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import IO, AnyStr
 
 from ..errors import LimitExceededError, ResidualLeakError
 from ..pipeline import Sanitizer
-from ..redact.placeholders import PLACEHOLDER
 from ..report.manifest import Report
 from ..types import Finding
 from .model import AuditFinding
+from .placeholders import artifacts, mask, unmask
 
 __all__ = ["BLOCK_CHARS", "MAX_LINE_CHARS", "TextScanner", "iter_blocks"]
 
 BLOCK_CHARS = 64 * 1024
 MAX_LINE_CHARS = 64 * 2**20
 _PEM_EXTENSION = 1 << 20  # how far a block may grow to keep a PEM block whole
-_MASKED = re.compile(r"\[REDACTED:x:([0-9a-f]{12})\]")
 _FIX_ROUNDS = 3
 
 
@@ -99,35 +96,35 @@ class TextScanner:
         self.line += block.count("\n")
         try:
             out, report = self._sanitize(block)
-            if self.fixing and report.findings:
+            found = self._real(report.findings, block)
+            if self.fixing and found:
                 out = self._settle(out)
         except ResidualLeakError:
             self._scan_lines_alone(block, first)
             return block
-        if not report.findings:
+        if not found:
             return block
         self.changed = self.changed or out != block
-        self.findings.extend(self._attribute(block, out, report.findings, first))
+        self.findings.extend(self._attribute(block, out, found, first))
         return out
 
+    def _real(self, findings: list[Finding], text: str) -> list[Finding]:
+        """Findings minus the core re-redacting placeholders already in `text` (audit.placeholders)."""
+        if not findings or "[REDACTED:" not in text:
+            return findings
+        fake = artifacts(text, self.sanitizer.key)
+        return [f for f in findings if f.fingerprint not in fake]
+
     def _sanitize(self, text: str) -> tuple[str, Report]:
-        """`sanitize_text` with the placeholders already in `text` neutralised (see the module doc)."""
-        kinds: dict[str, str] = {}
-        for m in PLACEHOLDER.finditer(text):
-            kind, short = m.group(0)[10:-14], m.group(0)[-13:-1]
-            if kinds.setdefault(short, kind) != kind:
-                return self.sanitizer.sanitize_text(text, name=self.name)  # ambiguous: leave as is
-        if not kinds:
-            return self.sanitizer.sanitize_text(text, name=self.name)
-        masked = PLACEHOLDER.sub(lambda m: f"[REDACTED:x:{m.group(0)[-13:]}", text)
+        """`sanitize_text` with the placeholders already in `text` neutralised (audit.placeholders)."""
+        masked, kinds = mask(text)
         out, report = self.sanitizer.sanitize_text(masked, name=self.name)
-        restored = _MASKED.sub(lambda m: f"[REDACTED:{kinds.get(m.group(1), 'x')}:{m.group(1)}]", out)
-        return restored, report
+        return unmask(out, kinds), report
 
     def _settle(self, out: str) -> str:
         for _ in range(_FIX_ROUNDS):
             again, report = self._sanitize(out)
-            if not report.findings or again == out:
+            if not self._real(report.findings, out) or again == out:
                 break
             out = again
         return out
@@ -141,7 +138,9 @@ class TextScanner:
             except ResidualLeakError:
                 self.residual_lines.append(first + i)
                 continue
-            self.findings.extend(AuditFinding.of(f, line=first + i) for f in report.findings)
+            self.findings.extend(
+                AuditFinding.of(f, line=first + i) for f in self._real(report.findings, line)
+            )
 
     def _attribute(self, block: str, out: str, findings: list[Finding], first: int) -> list[AuditFinding]:
         in_lines = block.splitlines(keepends=True)
