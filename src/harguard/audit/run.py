@@ -123,6 +123,7 @@ class AuditRun:
                 self.totals.published = self._publish()
             finally:
                 self.inventory.finish_run(run_id, status=status, counts=asdict(self.totals))
+                self.inventory.close()
         return self.totals
 
     # -- planning --------------------------------------------------------------------------
@@ -338,6 +339,10 @@ class AuditRun:
                 )
             )
         watchlist = Watchlist(self.options.watchlist_url or self.inventory.engine)
-        watchlist.add(items)
+        try:
+            watchlist.add(items)
+        finally:
+            if self.options.watchlist_url:
+                watchlist.engine.dispose()
         self.inventory.mark_published([row.id for row in rows])
         return len(items)

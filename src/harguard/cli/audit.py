@@ -85,8 +85,8 @@ def audit_command(
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")
-    ] = 0,
+        int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
     dask: Annotated[
         str | None,
         typer.Option("--dask", help="Run on this Dask scheduler instead.", metavar="SCHEDULER_ADDRESS"),

@@ -64,6 +64,8 @@ class Node:
     skipped: str | None = None
     """Why a member is not scanned: 'directory', 'symlink', 'encrypted', …"""
     error: InputError | None = None
+    unread: bool = False
+    """Its bytes could not be read (a damaged zip entry): an archive holding it cannot be rebuilt."""
     output: bytes | None = field(default=None, repr=False)
     """Set by the fixer: the sanitized bytes that replace `data`."""
 
@@ -184,9 +186,12 @@ def _open_zip(node: Node, budget: Budget) -> list[Node]:
         except LimitExceededError:
             raise
         except InputError as exc:
-            child.error = exc
+            child.error, child.unread = exc, True
         except _READ_ERRORS as exc:
-            child.error = InputError(f"{member}: unreadable zip member ({type(exc).__name__})")
+            child.error, child.unread = (
+                InputError(f"{member}: unreadable zip member ({type(exc).__name__})"),
+                True,
+            )
         children.append(child)
     return children
 
@@ -241,7 +246,8 @@ def rebuild(node: Node) -> bytes | None:
     """The new bytes of `node` if any member below it has an `output`, else None.
 
     Refuses (StoreError) to rebuild a container with a member it could not read: writing the
-    archive without it would lose data, and copying it raw is not possible for every format.
+    archive without it would lose data, and copying it raw is not possible for every format. A
+    member that was read but could not be opened (a damaged nested archive) is copied as it was.
     """
     if node.format is None:
         return node.output
@@ -249,7 +255,7 @@ def rebuild(node: Node) -> bytes | None:
     if all(out is None for out in outputs):
         return None
     for child in node.children:
-        if child.error is not None or child.skipped == "encrypted":
+        if child.unread or child.skipped == "encrypted":
             raise StoreError(f"{_label(child)}: unreadable member; the archive cannot be rebuilt safely")
     datas = [
         out if out is not None else child.data for child, out in zip(node.children, outputs, strict=True)
