@@ -7,8 +7,6 @@ and prints the URL and, on the very first start only, the first admin's API toke
 from __future__ import annotations
 
 import importlib.util
-import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -36,16 +34,6 @@ ConfigOpt = Annotated[
 ]
 
 
-def configure_logging(level: str) -> None:
-    """Log lines go to stderr, one per event; the access log names routes, never query strings."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("harguard")
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    root.propagate = False
-
-
 def serve_command(
     host: Annotated[
         str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")
@@ -58,6 +46,7 @@ def serve_command(
 
     from ..gateway import create_app, load_settings
     from ..gateway.bootstrap import ensure_first_admin
+    from ..gateway.logs import configure_logging
     from ..gateway.runtime import build_gateway
 
     settings = load_settings(config, host=host, port=port)
