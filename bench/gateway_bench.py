@@ -42,6 +42,11 @@ from generate import generate_har, parse_size  # noqa: E402
 TOKEN = re.compile(r"hgt_[A-Za-z0-9_-]{43}")
 
 
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -151,22 +156,21 @@ def main() -> None:
             case = httpx.post(f"{url}/api/v1/cases", headers=headers, json={"org": slug, "title": "bench"})
             case_id = case.raise_for_status().json()["id"]
             idle = peak_rss_mb(process.pid)
-            print(
-                f"gateway on {url} ({args.database_url or 'SQLite'}), {os.cpu_count()} CPUs, "  # noqa: T201
-                f"{args.clients} clients; server idle peak RSS {idle:.0f} MB"
+            say(
+                f"gateway on {url} ({args.database_url or 'SQLite'}), {os.cpu_count()} CPUs, "
+                f"{args.clients} clients; server idle peak RSS {idle:.0f} MiB"
             )
-            print(
-                f"{'size':>8} {'uploads':>7} {'req/s':>7} {'MB/s':>7} {'p50 s':>7} {'max s':>7} "  # noqa: T201
-                f"{'peak RSS':>9} {'x size':>7}"
+            say(
+                f"{'size':>8} {'uploads':>7} {'req/s':>7} {'MB/s':>7} {'p50 s':>7} {'max s':>7} {'peak RSS':>10} x size"
             )
             for size, count in zip(sizes, counts, strict=True):
                 data = generate_har(size, seed=7)
                 assert isinstance(data, bytes)
                 result = run_size(url, token, case_id, data, requests=count, clients=args.clients)
                 peak = peak_rss_mb(process.pid)
-                print(
-                    f"{len(data) / 1e6:7.1f}M {count:7d} {result['req_s']:7.2f} {result['mb_s']:7.2f} "  # noqa: T201
-                    f"{result['p50']:7.2f} {result['max']:7.2f} {peak:7.0f}MB {peak * 1e6 / 2**20 / len(data) * 2**20 / 1e6:6.1f}x"
+                say(
+                    f"{len(data) / 1e6:7.1f}M {count:7d} {result['req_s']:7.2f} {result['mb_s']:7.2f} "
+                    f"{result['p50']:7.2f} {result['max']:7.2f} {peak:7.0f}MiB {peak * 2**20 / len(data):6.1f}x"
                 )
         finally:
             process.terminate()
