@@ -204,6 +204,11 @@ class Inventory:
     ) -> None:
         result = item.result
         parent = ident(result.path)
+        if file_hash == "" and self._settle_pending(conn, result) and not result.findings:
+            conn.execute(
+                files.update().where(files.c.parent == parent).values(last_run=run_id, scanned_at=_now())
+            )
+            return
         existing = {
             r.ident: r.id
             for r in conn.execute(sa.select(files.c.id, files.c.ident).where(files.c.parent == parent))
@@ -330,37 +335,75 @@ class Inventory:
         size: int | None = None,
         quarantined_to: str | None = None,
     ) -> None:
-        """What a fix did; a rewrite also marks the file fixed and its findings `fixed`."""
-        now = _now()
+        """What a fix did. `pending` is written before the swap, so a crash right after it is
+        recognised by the next run (the file then has `after_hash`); `rewritten` completes it and
+        marks the file fixed and its findings `fixed`."""
         parent = ident(path)
+        values = dict(
+            run_id=run_id,
+            path=path,
+            file_ident=parent,
+            action=action,
+            detail=detail,
+            findings=findings_count,
+            before_hash=before_hash,
+            after_hash=after_hash,
+            quarantined_to=quarantined_to,
+            at=_now(),
+        )
         with self.engine.begin() as conn:
+            pending = conn.execute(
+                sa.select(actions.c.id).where(actions.c.file_ident == parent, actions.c.action == "pending")
+            ).first()
+            if pending is not None and action != "pending":
+                conn.execute(actions.update().where(actions.c.id == pending.id).values(**values))
+            else:
+                conn.execute(actions.insert().values(**values))
+            if action == "rewritten":
+                self._mark_fixed(conn, parent, after_hash=after_hash, size=size)
+
+    def _mark_fixed(
+        self, conn: sa.Connection, parent: str, *, after_hash: str | None, size: int | None
+    ) -> None:
+        now = _now()
+        ids = [r.id for r in conn.execute(sa.select(files.c.id).where(files.c.parent == parent))]
+        conn.execute(findings.update().where(findings.c.file_id.in_(ids)).values(state="fixed"))
+        conn.execute(
+            files.update()
+            .where(files.c.parent == parent, files.c.status == Status.FINDINGS)
+            .values(status=Status.FIXED, fixed_at=now)
+        )
+        top: dict[str, Any] = dict(hash=after_hash, status=Status.FIXED, fixed_at=now)
+        if size is not None:
+            top["size"] = size
+        conn.execute(files.update().where(files.c.ident == parent).values(**top))
+
+    def _settle_pending(self, conn: sa.Connection, result: FileResult) -> bool:
+        """A fix interrupted after its swap: the file now has the staged hash. Complete it, and
+        keep what it fixed (True); a pending fix that never happened is abandoned (False)."""
+        parent = ident(result.path)
+        pending = list(
             conn.execute(
-                actions.insert().values(
-                    run_id=run_id,
-                    path=path,
-                    action=action,
-                    detail=detail,
-                    findings=findings_count,
-                    before_hash=before_hash,
-                    after_hash=after_hash,
-                    quarantined_to=quarantined_to,
-                    at=now,
+                sa.select(actions.c.id, actions.c.after_hash, actions.c.findings).where(
+                    actions.c.file_ident == parent, actions.c.action == "pending"
                 )
             )
-            if action != "rewritten":
-                return
-            ids = [r.id for r in conn.execute(sa.select(files.c.id).where(files.c.parent == parent))]
-            conn.execute(findings.update().where(findings.c.file_id.in_(ids)).values(state="fixed"))
+        )
+        applied = False
+        for row in pending:
+            done = row.after_hash == result.hash
+            applied = applied or done
             conn.execute(
-                files.update()
-                .where(files.c.parent == parent, files.c.status == Status.FINDINGS)
-                .values(status=Status.FIXED, fixed_at=now)
+                actions.update()
+                .where(actions.c.id == row.id)
+                .values(
+                    action="rewritten" if done else "abandoned",
+                    detail="completed by the next run" if done else "the run stopped before the swap",
+                )
             )
-            conn.execute(
-                files.update()
-                .where(files.c.ident == parent)
-                .values(hash=after_hash, size=size, status=Status.FIXED, fixed_at=now)
-            )
+        if applied:
+            self._mark_fixed(conn, parent, after_hash=result.hash, size=result.size)
+        return applied
 
     # -- exposures -------------------------------------------------------------------------
     def unpublished_exposures(self) -> list[sa.Row[Any]]:

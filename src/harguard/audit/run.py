@@ -284,6 +284,14 @@ class AuditRun:
             )
             self.totals.refused += 1
             return
+        self.inventory.record_fix(
+            run_id,
+            path=result.path,
+            action="pending",
+            findings_count=count,
+            before_hash=result.hash,
+            after_hash=result.staged_hash,
+        )
         outcome = apply_fix(
             target=result.path,
             staged=result.staged,

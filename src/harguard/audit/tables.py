@@ -102,7 +102,8 @@ actions = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, nullable=False),
     sa.Column("path", sa.Text, nullable=False),
-    sa.Column("action", sa.String(16), nullable=False),  # rewritten | refused | failed
+    sa.Column("file_ident", sa.String(64), nullable=False, index=True),
+    sa.Column("action", sa.String(16), nullable=False),  # pending | rewritten | refused | abandoned
     sa.Column("detail", sa.Text, nullable=False, default=""),
     sa.Column("findings", sa.Integer, nullable=False, default=0),
     sa.Column("before_hash", sa.String(64), nullable=True),
