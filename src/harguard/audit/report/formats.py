@@ -20,8 +20,20 @@ __all__ = ["render_csv", "render_json", "render_sarif"]
 
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.0"}
-_CSV_COLUMNS = ("path", "member", "line", "location", "kind", "rule", "severity", "fingerprint", "state",
-                "tenant", "case", "file_mtime")  # fmt: skip
+_CSV_COLUMNS = (
+    "path",
+    "member",
+    "line",
+    "location",
+    "kind",
+    "rule",
+    "severity",
+    "fingerprint",
+    "state",
+    "tenant",
+    "case",
+    "file_mtime",
+)
 
 
 def render_json(report: AuditReport) -> bytes:
@@ -42,21 +54,42 @@ def render_json(report: AuditReport) -> bytes:
             "exposures_by_kind": report.exposures_by_kind,
         },
         "files": [
-            {"path": f.path, "kind": f.kind, "size": f.size, "mtime": f.mtime, "status": f.status,
-             "tenant": f.tenant or None, "case": f.case or None, "findings": f.findings, "open": f.open,
-             "score": f.score, "by_severity": dict(f.severities), "by_kind": dict(f.kinds),
-             "errors": [{"member": m, "error": e, "message": msg} for m, e, msg in f.errors]}
+            {
+                "path": f.path,
+                "kind": f.kind,
+                "size": f.size,
+                "mtime": f.mtime,
+                "status": f.status,
+                "tenant": f.tenant or None,
+                "case": f.case or None,
+                "findings": f.findings,
+                "open": f.open,
+                "score": f.score,
+                "by_severity": dict(f.severities),
+                "by_kind": dict(f.kinds),
+                "errors": [{"member": m, "error": e, "message": msg} for m, e, msg in f.errors],
+            }
             for f in report.files
             if f.findings or f.errors
         ],
         "findings": [
-            {"path": f.path, "member": f.member or None, "line": f.line, "location": f.location,
-             "kind": f.kind, "rule": f.rule, "severity": f.severity, "fingerprint": f.fingerprint,
-             "state": f.state, "tenant": f.tenant or None, "case": f.case or None}
+            {
+                "path": f.path,
+                "member": f.member or None,
+                "line": f.line,
+                "location": f.location,
+                "kind": f.kind,
+                "rule": f.rule,
+                "severity": f.severity,
+                "fingerprint": f.fingerprint,
+                "state": f.state,
+                "tenant": f.tenant or None,
+                "case": f.case or None,
+            }
             for f in report.findings
         ],
         "actions": report.actions,
-    }  # fmt: skip
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
 
 
@@ -71,8 +104,25 @@ def render_csv(report: AuditReport) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
     for f in report.findings:
-        writer.writerow([_cell(v) for v in (f.path, f.member, f.line, f.location, f.kind, f.rule, f.severity,
-                                            f.fingerprint, f.state, f.tenant, f.case, f.mtime)])  # fmt: skip
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    f.path,
+                    f.member,
+                    f.line,
+                    f.location,
+                    f.kind,
+                    f.rule,
+                    f.severity,
+                    f.fingerprint,
+                    f.state,
+                    f.tenant,
+                    f.case,
+                    f.mtime,
+                )
+            ]
+        )
     return buffer.getvalue().encode("utf-8", "surrogateescape")
 
 
@@ -96,35 +146,62 @@ def render_sarif(report: AuditReport) -> bytes:
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for f in report.findings:
-        rules.setdefault(f.rule, {
-            "id": f.rule, "name": f.rule, "shortDescription": {"text": f"{f.kind} ({f.rule})"},
-            "properties": {"security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"),
-                           "tags": ["security"]},
-        })  # fmt: skip
+        rules.setdefault(
+            f.rule,
+            {
+                "id": f.rule,
+                "name": f.rule,
+                "shortDescription": {"text": f"{f.kind} ({f.rule})"},
+                "properties": {
+                    "security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"),
+                    "tags": ["security"],
+                },
+            },
+        )
         i = artifact(f.path, f.member)
         physical: dict[str, Any] = {"artifactLocation": {"uri": artifacts[i]["location"]["uri"], "index": i}}
         if f.line is not None:
             physical["region"] = {"startLine": f.line}
-        results.append({
-            "ruleId": f.rule,
-            "level": _LEVEL.get(f.severity, "warning"),
-            "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
-            "locations": [{"physicalLocation": physical,
-                           "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}]}],
-            "partialFingerprints": {"harguard/v1": f.fingerprint},
-            "properties": {"kind": f.kind, "severity": f.severity, "state": f.state,
-                           "tenant": f.tenant or None, "case": f.case or None},
-        })  # fmt: skip
+        results.append(
+            {
+                "ruleId": f.rule,
+                "level": _LEVEL.get(f.severity, "warning"),
+                "message": {
+                    "text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"
+                },
+                "locations": [
+                    {
+                        "physicalLocation": physical,
+                        "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}],
+                    }
+                ],
+                "partialFingerprints": {"harguard/v1": f.fingerprint},
+                "properties": {
+                    "kind": f.kind,
+                    "severity": f.severity,
+                    "state": f.state,
+                    "tenant": f.tenant or None,
+                    "case": f.case or None,
+                },
+            }
+        )
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "harguard-audit", "version": __version__,
-                                "informationUri": "https://github.com/harguard/harguard",
-                                "rules": list(rules.values())}},
-            "artifacts": artifacts,
-            "results": results,
-            "properties": {"totals": report.totals, "run": report.run["id"]},
-        }],
-    }  # fmt: skip
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "harguard-audit",
+                        "version": __version__,
+                        "informationUri": "https://github.com/harguard/harguard",
+                        "rules": list(rules.values()),
+                    }
+                },
+                "artifacts": artifacts,
+                "results": results,
+                "properties": {"totals": report.totals, "run": report.run["id"]},
+            }
+        ],
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"

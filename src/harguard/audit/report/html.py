@@ -105,11 +105,17 @@ def _riskiest(rows: list[FileRow]) -> str:
     if not rows:
         return "<h2>Riskiest files</h2><p>No findings.</p>"
     cells = [
-        [_code(f.path), escape(f.tenant), escape(f.case), _date(f.mtime), str(f.findings),
-         str(f.severities.get("critical", 0)),
-         escape(", ".join(f"{k} {n}" for k, n in f.kinds.most_common(5)))]
+        [
+            _code(f.path),
+            escape(f.tenant),
+            escape(f.case),
+            _date(f.mtime),
+            str(f.findings),
+            str(f.severities.get("critical", 0)),
+            escape(", ".join(f"{k} {n}" for k, n in f.kinds.most_common(5))),
+        ]
         for f in rows[:_MAX_FILES]
-    ]  # fmt: skip
+    ]
     headers = ["file", "tenant", "case", "modified", "findings", "critical", "kinds"]
     return f"<h2>Riskiest files</h2>{_table(headers, cells, numeric=(4, 5))}{_more(len(rows), _MAX_FILES)}"
 
@@ -129,10 +135,15 @@ def _actions(report: AuditReport) -> str:
     if not report.actions:
         return ""
     cells = [
-        [_code(a["path"]), escape(a["action"]), str(a["findings"]), escape(a["detail"] or ""),
-         _code(a["quarantined_to"] or "")]
+        [
+            _code(a["path"]),
+            escape(a["action"]),
+            str(a["findings"]),
+            escape(a["detail"] or ""),
+            _code(a["quarantined_to"] or ""),
+        ]
         for a in report.actions[:_MAX_FILES]
-    ]  # fmt: skip
+    ]
     headers = ["file", "action", "findings", "detail", "raw copy"]
     return f"<h2>Fixes</h2>{_table(headers, cells, numeric=(2,))}{_more(len(report.actions), _MAX_FILES)}"
 
@@ -141,11 +152,18 @@ def _findings(report: AuditReport) -> str:
     if not report.findings:
         return ""
     cells = [
-        [_code(f.path), _code(f.member), str(f.line or ""), _code(f.location), escape(f.kind),
-         f"<span class='sev-{escape(f.severity)}'>{escape(f.severity)}</span>", _code(f.fingerprint[:12]),
-         escape(f.state)]
+        [
+            _code(f.path),
+            _code(f.member),
+            str(f.line or ""),
+            _code(f.location),
+            escape(f.kind),
+            f"<span class='sev-{escape(f.severity)}'>{escape(f.severity)}</span>",
+            _code(f.fingerprint[:12]),
+            escape(f.state),
+        ]
         for f in report.findings[:_MAX_FINDINGS]
-    ]  # fmt: skip
+    ]
     headers = ["file", "member", "line", "location", "kind", "severity", "fingerprint", "state"]
     table = _table(headers, cells, numeric=(2,))
     return f"<h2>Findings</h2>{table}{_more(len(report.findings), _MAX_FINDINGS)}"

@@ -134,15 +134,33 @@ def build_report(inventory: Inventory, run_id: int) -> AuditReport:
             .order_by(files.c.path, files.c.member, findings.c.line, findings.c.id)
         )
         finding_rows = [
-            FindingRow(r.path, r.member, r.line, r.location, r.kind, r.rule, r.severity, r.fingerprint,
-                       r.state, r.tenant, r.case_ref, r.mtime)
+            FindingRow(
+                r.path,
+                r.member,
+                r.line,
+                r.location,
+                r.kind,
+                r.rule,
+                r.severity,
+                r.fingerprint,
+                r.state,
+                r.tenant,
+                r.case_ref,
+                r.mtime,
+            )
             for r in conn.execute(query)
-        ]  # fmt: skip
+        ]
         action_rows = [
-            {"path": r.path, "action": r.action, "detail": r.detail, "findings": r.findings,
-             "quarantined_to": r.quarantined_to, "at": r.at.isoformat()}
+            {
+                "path": r.path,
+                "action": r.action,
+                "detail": r.detail,
+                "findings": r.findings,
+                "quarantined_to": r.quarantined_to,
+                "at": r.at.isoformat(),
+            }
             for r in conn.execute(sa.select(actions).where(actions.c.run_id == run_id).order_by(actions.c.id))
-        ]  # fmt: skip
+        ]
     credentials: dict[str, str] = {}
     for f in finding_rows:
         if Severity(f.severity).at_least(Severity.HIGH):

@@ -15,8 +15,11 @@ _SHOWN = 15
 
 def summary_tables(report: AuditReport) -> Group:
     t = report.totals
-    overview = Table(title=f"audit run {report.run['id']} ({report.run['status']})", title_justify="left",
-                     show_header=False)  # fmt: skip
+    overview = Table(
+        title=f"audit run {report.run['id']} ({report.run['status']})",
+        title_justify="left",
+        show_header=False,
+    )
     overview.add_column("what")
     overview.add_column("count", justify="right")
     rows = [
@@ -57,8 +60,14 @@ def _riskiest(report: AuditReport) -> Table:
         )
     for f in report.riskiest[:_SHOWN]:
         kinds = ", ".join(f"{k} {n}" for k, n in f.kinds.most_common(4))
-        table.add_row(escape(f.path), escape(f.tenant), escape(f.case), str(f.findings),
-                      str(f.severities.get("critical", 0)), escape(kinds))  # fmt: skip
+        table.add_row(
+            escape(f.path),
+            escape(f.tenant),
+            escape(f.case),
+            str(f.findings),
+            str(f.severities.get("critical", 0)),
+            escape(kinds),
+        )
     return table
 
 
