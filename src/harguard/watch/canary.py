@@ -50,40 +50,56 @@ _HEX_LOWER = frozenset("0123456789abcdef")
 _HEX_UPPER = frozenset("0123456789ABCDEF")
 
 
-def mint_like(value: str, *, rng: secrets.SystemRandom | None = None) -> str | None:
+def mint_like(value: str) -> str | None:
     """A random value shaped like `value`: same length, first three characters, character
     classes (digits, lower, upper, hex), separators and %XX escapes kept; None if too short."""
     if len(value) < _MIN_LENGTH or value.startswith("eyJ"):
         return None
-    rng = rng or secrets.SystemRandom()
     body = value[_KEPT_PREFIX:]
     kept = {m.start() + i for m in _ESCAPE.finditer(body) for i in range(3)}
-    hex_alphabet = (
-        "0123456789abcdef"
-        if _HEX_LOWER.issuperset(body)
-        else "0123456789ABCDEF"
-        if _HEX_UPPER.issuperset(body)
-        else None
-    )
+    hex_alphabet = None
+    if _HEX_LOWER.issuperset(body):
+        hex_alphabet = "0123456789abcdef"
+    elif _HEX_UPPER.issuperset(body):
+        hex_alphabet = "0123456789ABCDEF"
+    alphabets = [None if i in kept else hex_alphabet or _class_of(c) for i, c in enumerate(body)]
     for _ in range(16):
-        chars = []
-        for i, c in enumerate(body):
-            if i in kept:
-                chars.append(c)
-            elif hex_alphabet is not None:
-                chars.append(rng.choice(hex_alphabet))
-            elif c.isdigit():
-                chars.append(rng.choice(string.digits))
-            elif c in string.ascii_lowercase:
-                chars.append(rng.choice(string.ascii_lowercase))
-            elif c in string.ascii_uppercase:
-                chars.append(rng.choice(string.ascii_uppercase))
-            else:
-                chars.append(c)
-        minted = value[:_KEPT_PREFIX] + "".join(chars)
+        minted = value[:_KEPT_PREFIX] + "".join(_random_chars(body, alphabets))
         if minted != value:
             return minted
     return None
+
+
+def _class_of(c: str) -> str | None:
+    if c in string.digits:
+        return string.digits
+    if c in string.ascii_lowercase:
+        return string.ascii_lowercase
+    if c in string.ascii_uppercase:
+        return string.ascii_uppercase
+    return None  # separators and anything else stay
+
+
+def _random_chars(body: str, alphabets: list[str | None]) -> list[str]:
+    """One CSPRNG draw for the whole value, unbiased by rejection (bytes past the largest
+    multiple of the alphabet size are skipped): SystemRandom.choice per character is 20x slower."""
+    pool = secrets.token_bytes(2 * len(body) + 16)
+    pos = 0
+    out = []
+    for c, alphabet in zip(body, alphabets, strict=True):
+        if alphabet is None:
+            out.append(c)
+            continue
+        limit = 256 - 256 % len(alphabet)
+        while True:
+            if pos >= len(pool):
+                pool, pos = secrets.token_bytes(64), 0
+            byte = pool[pos]
+            pos += 1
+            if byte < limit:
+                out.append(alphabet[byte % len(alphabet)])
+                break
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +124,6 @@ class CanaryMinter:
     def __init__(self, key: bytes, *, kinds: frozenset[str] = CANARY_KINDS) -> None:
         self._key = key
         self.kinds = kinds
-        self._rng = secrets.SystemRandom()
         self.minted: list[Minted] = []
 
     def __repr__(self) -> str:
@@ -117,7 +132,7 @@ class CanaryMinter:
     def __call__(self, kind: str, value: str, original_fingerprint: str) -> str | None:
         if kind not in self.kinds:
             return None
-        decoy = mint_like(value, rng=self._rng)
+        decoy = mint_like(value)
         if decoy is None:
             return None
         self.minted.append(Minted(kind, original_fingerprint, fingerprint(self._key, decoy), decoy))

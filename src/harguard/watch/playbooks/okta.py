@@ -35,7 +35,7 @@ class OktaSessionRevoke(Playbook):
                 playbook=self.name,
                 method="DELETE",
                 url=f"{self.org}/api/v1/sessions/me",
-                url_template="/api/v1/sessions/me (Cookie: idx=…)",
+                url_template="/api/v1/sessions/me (with the leaked idx cookie)",
                 target=target.fp(target.cookie),
                 description="revoke exactly the leaked Okta session",
                 disruptive=False,
