@@ -31,7 +31,7 @@ from .har.load import LoadLimits, check_har, load_har, unpack
 from .har.walk import walk_entry, walk_log_fields
 from .policy import Policy
 from .redact.placeholders import PLACEHOLDER_PREFIX, Redactor
-from .redact.scrubber import CanaryMint, HEADER_HINTS, HINT_PATTERNS, KEY_HINTS, Limits, Scrubber
+from .redact.scrubber import CanaryMint, HEADER_HINTS, HINT_PATTERNS, SIGHTING_PATTERNS, KEY_HINTS, Limits, Scrubber
 from .report.manifest import Report
 from .types import Finding, Severity
 
@@ -249,7 +249,7 @@ def _engine_for(rules: tuple[Rule, ...], backend: str) -> Engine:
     found = _ENGINES.get(key)
     if found is None:
         found = Engine(rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, hint_patterns=HINT_PATTERNS,
-                       backend=backend)  # fmt: skip
+                       sighting_patterns=SIGHTING_PATTERNS, backend=backend)  # fmt: skip
         if len(_ENGINES) < 32:
             _ENGINES[key] = found
     return found

@@ -7,7 +7,7 @@ re-encodes only if something inside changed, so untouched content stays byte-ide
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 __all__ = ["Layer", "Scrub"]
@@ -32,14 +32,31 @@ class Scrub(Protocol):
         the scrubber skip values that cannot hold anything."""
         ...
 
-    def is_person_key(self, key: str) -> bool:
-        """Whether `key` names a person only in an object that describes a person."""
+    def key_class(self, key: str) -> int:
+        """0: a value under `key` matters only for its content; 1: it may be a credential or PII
+        by position; 2: it names a person when its object describes one (`name`)."""
         ...
 
     def describes_person(self, siblings: Collection[str]) -> bool: ...
 
     def needs_look(self, value: str, key: str, context: object) -> bool:
         """False when a value of a surveyed text certainly holds nothing (the fast path)."""
+        ...
+
+    def content_needs_walk(self, text: str, context: object) -> bool:
+        """Whether some value of this (surveyed) text hides a layer or a match only a walk finds."""
+        ...
+
+    def is_conditional_key(self, key: str) -> bool:
+        """`code`, `state` …: a credential only given its siblings or its value."""
+        ...
+
+    def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:
+        """Replace, in the raw text, the value-rule matches the survey found."""
+        ...
+
+    def content_check(self, context: object) -> Callable[[str], bool]:
+        """A fast test for values under harmless keys: does this one need a closer look?"""
         ...
 
     def survey(self, text: str) -> object:

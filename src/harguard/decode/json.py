@@ -8,6 +8,8 @@ a credential key passes that key on to carrier members such as `value` (`{"token
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -18,6 +20,11 @@ from ._api import Scrub
 __all__ = ["JSONLayer"]
 
 _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jwt", "key", "credential"})
+# In valid JSON, `"…"` followed by `:` can only be an object key (quotes inside strings are escaped).
+_KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
+_SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_decoder = json.JSONDecoder()
 
 
 class JSONLayer:
@@ -33,6 +40,9 @@ class JSONLayer:
         context = scrub.survey(text)
         if not context:
             return text  # no telling key, rule keyword or hidden layer anywhere: skip the parse
+        plan = _plan(text, scrub, context)
+        if plan is not None:
+            return _edit_in_place(text, plan, scrub, context, loc=loc, depth=depth)
         try:
             doc = _json.loads(text)
         except _json.JSONSyntaxError:
@@ -45,11 +55,85 @@ class JSONLayer:
         return _json.dumps_str(new, indent=indent)
 
 
+def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
+    """The keys to redact in place, or None when only a full parse and walk can tell.
+
+    Most bodies need no walk: their keys are all harmless (then the plan is empty and, unless
+    their content needs a look, they are left as they are), or the only telling keys are plain
+    ones such as `password` or `email` with scalar values, whose values can be replaced where
+    they stand. Conditional keys (`code`, `state`), person names, credential keys holding objects
+    and content that hides layers (URL parameters, base64, JSON inside strings) take the walk.
+    """
+    if scrub.content_needs_walk(text, context):
+        return None
+    keys = set(_KEY.findall(text))
+    relevant = []
+    for raw in keys:
+        key = _decode_key(raw)
+        cls = scrub.key_class(key)
+        if cls == 2:
+            if scrub.describes_person([normalize_key(_decode_key(k)) for k in keys]):
+                return None
+        elif cls == 1:
+            if scrub.is_conditional_key(key):
+                return None
+            relevant.append(raw)
+    return relevant
+
+
+def _decode_key(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    try:
+        return str(json.loads(f'"{raw}"'))
+    except ValueError:
+        return raw
+
+
+def _edit_in_place(text: str, keys: list[str], scrub: Scrub, context: object, *, loc: str, depth: int) -> str | None:
+    """Replace the scalar values of plain telling keys where they stand, without a parse."""
+    if not keys:
+        return scrub.apply_survey_raw(text, context, loc=f"{loc}/json:$")
+    pattern = re.compile('"(' + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"\\s*:')
+    edits: list[tuple[int, int, str]] = []
+    for m in pattern.finditer(text):
+        key = _decode_key(m.group(1))
+        at = m.end()
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        if text.startswith(("{", "["), at):
+            return None  # a credential key holding an object or a list: walk it
+        here = f"{loc}/json:$..{key}"
+        if text.startswith('"', at):
+            try:
+                value, end = _decoder.raw_decode(text, at)
+            except ValueError:
+                return None
+            new = scrub.value(value, key=key, loc=here, depth=depth + 1)
+            if new != value:
+                edits.append((at, end, json.dumps(new, ensure_ascii=False)))
+            continue
+        number = _NUMBER.match(text, at)
+        if number is not None:
+            new = scrub.value(number.group(0), key=key, loc=here, depth=depth + 1)
+            if new != number.group(0):
+                edits.append((at, number.end(), json.dumps(new, ensure_ascii=False)))
+    out = []
+    last = 0
+    for start, end, replacement in edits:
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return scrub.apply_survey_raw("".join(out), context, loc=f"{loc}/json:$")
+
+
 class _Walker:
     """Walks a parsed JSON document, handing back only the values that may matter.
 
-    Most leaves of an API response are ids, timestamps and words under harmless keys; the
-    scrubber's `needs_look` answers for them without building a location or a sibling list.
+    Most leaves of an API response are ids, timestamps and words under harmless keys: one cached
+    look at the key and one cheap look at the value decide, without building a location or a
+    sibling list. This loop runs for every leaf of every JSON body, so it is written for speed.
     """
 
     def __init__(self, scrub: Scrub, depth: int, context: object) -> None:
@@ -57,15 +141,19 @@ class _Walker:
         self.depth = depth
         self.context = context
         self.changed = False
+        self.check = scrub.content_check(context)
+        self.key_class = scrub.key_class
 
     def node(self, node: Any, loc: str, *, key: str | None, siblings: Collection[str] | None) -> Any:
         if isinstance(node, dict):
             return self._object(node, loc, key)
         if isinstance(node, list):
+            keyed = key is not None and self.key_class(key) == 1
+            check = self.check
             for i, item in enumerate(node):
                 if isinstance(item, (dict, list)):
                     node[i] = self.node(item, f"{loc}[{i}]", key=key, siblings=siblings)
-                elif isinstance(item, str) and self.scrub.needs_look(item, key or "", self.context):
+                elif item.__class__ is str and (keyed or check(item)):
                     node[i] = self._leaf(item, f"{loc}[{i}]", key, siblings)
             return node
         if isinstance(node, str):
@@ -73,27 +161,28 @@ class _Walker:
         return node
 
     def _object(self, node: dict[str, Any], loc: str, key: str | None) -> dict[str, Any]:
-        needs_look = self.scrub.needs_look
-        context = self.context
+        key_class = self.key_class
+        check = self.check
         siblings: list[str] | None = None
         person: bool | None = None
         for k, v in node.items():
-            if isinstance(v, str):
-                if not needs_look(v, k, context):
-                    if not self.scrub.is_person_key(k):
-                        continue
+            cls = key_class(k)
+            if v.__class__ is str:
+                if cls == 0 and not check(v):
+                    continue
+                if cls == 2:
                     if person is None:
                         siblings = [normalize_key(name) for name in node]
                         person = self.scrub.describes_person(siblings)
-                    if not person:
+                    if not person and not check(v):
                         continue
             elif isinstance(v, (dict, list)):
                 pass
-            elif v is None or isinstance(v, bool) or not needs_look(str(v), k, context):
+            elif cls != 1 or v is None or isinstance(v, bool):
                 continue
             if siblings is None:
                 siblings = [normalize_key(name) for name in node]
-            carrier = key is not None and normalize_key(k) in _CARRIERS and not self.scrub.is_sensitive_key(k)
+            carrier = key is not None and normalize_key(k) in _CARRIERS and cls != 1
             inherited = key if carrier else k
             here = f"{loc}.{k}"
             if isinstance(v, (dict, list)):
@@ -104,7 +193,7 @@ class _Walker:
                 # A number under a credential key (an OTP, a PIN) is redacted like a string.
                 text = str(v)
                 new = self.scrub.value(text, key=inherited, loc=here, depth=self.depth, siblings=siblings,
-                                       context=context)  # fmt: skip
+                                       context=self.context)  # fmt: skip
                 if new != text:
                     self.changed = True
                     node[k] = new

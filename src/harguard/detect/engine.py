@@ -406,6 +406,7 @@ class Engine:
         *,
         hints: Mapping[str, Sequence[str]] | None = None,
         hint_patterns: Mapping[str, str] | None = None,
+        sighting_patterns: Mapping[str, str] | None = None,
         backend: str = "auto",
     ) -> None:
         if backend == "auto":
@@ -433,6 +434,12 @@ class Engine:
             for rule_index in owners:
                 self._rule_literals[rule_index].add(literal_id)
         self._index = {id(rule): i for i, rule in enumerate(self.rules)}
+        self._sighting_names = list(sighting_patterns or {})
+        self._sightings_db = None
+        if backend == "hyperscan" and self._sighting_names:
+            patterns = [p.encode() for p in (sighting_patterns or {}).values()]
+            self._sightings_db = _compile(patterns, [0] * len(patterns))
+            self._sightings_scratch = hyperscan.Scratch(self._sightings_db)
 
     def hits(self, text: str) -> Hits:
         """Candidate rules and hint groups for `text`; empty means no rule can match."""
@@ -498,6 +505,16 @@ class Engine:
                 found.extend(ValueMatch(rule, s, e) for s, e in rule.matches_in(text, windows))
         found.sort(key=lambda m: (m.start, -m.end))
         return found
+
+    def pattern_ends(self, text: str, name: str) -> list[int] | None:
+        """End offsets of a named sighting pattern (hyperscan only; None means: find them another
+        way, as the pure-Python backend has no fast multi-literal regex)."""
+        if self._sightings_db is None:
+            return None
+        found: dict[int, list[int]] = defaultdict(list)
+        self._sightings_db.scan(_project(text), match_event_handler=_collect_end, context=found,  # type: ignore[attr-defined]
+                                scratch=self._sightings_scratch)  # fmt: skip
+        return sorted(set(found.get(self._sighting_names.index(name), [])))
 
     def hint_sightings(self, text: str, hint: str) -> list[tuple[int, int]]:
         """Where the words of one hint group occur in `text`, as (start, end) spans."""

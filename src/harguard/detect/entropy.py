@@ -70,7 +70,7 @@ _PLACEHOLDER_MARKERS: tuple[str, ...] = (
     "insert",
     "xxxx",
     "****",
-    "....",
+    "...",
     "----",
     "____",
     "<",
@@ -95,7 +95,7 @@ _TEMPLATE_RE = re.compile(
     re.ASCII | re.VERBOSE,
 )
 _UUID_RE = re.compile(
-    r"^[{(]?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}[)}]?$",
+    r"^(?:urn:uuid:)?[{(]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}[)}]?$",
     re.ASCII,
 )
 _UUID_DASHED_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -103,9 +103,10 @@ _HEX_DIGEST_LENGTHS = frozenset({8, 16, 24, 32, 40, 48, 56, 64, 96, 128})
 _HEX_RE = re.compile(r"^[0-9a-fA-F]+$", re.ASCII)
 _TRACE_RE = re.compile(
     r"""
-    ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$     # W3C traceparent
-    | ^[0-9a-f]{32}(?:[-:][0-9a-f]{16}(?:[-:][01])?)?$      # trace id, B3 single header
+    ^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$      # W3C traceparent
+    | ^[0-9a-f]{16,32}-[0-9a-f]{16}(?:-[01d](?:-[0-9a-f]{16})?)?$  # B3 single header
     | ^Root=1-[0-9a-f]{8}-[0-9a-f]{24}                       # AWS X-Ray
+    | ^[0-9a-f]{32}:[0-9a-f]{16}:[0-9a-f]{1,16}:[0-9a-f]{1,2}$   # Jaeger uber-trace-id
     """,
     re.ASCII | re.VERBOSE,
 )
@@ -178,7 +179,7 @@ def _p_distinct_at_most(n: int, distinct: int, base: int) -> float:
     for k in range(1, min(distinct, base) + 1):
         falling *= base - k + 1
         favourable += row[k] * falling
-    return favourable / base**n
+    return float(favourable / base**n)
 
 
 def _binomial_tail(n: int, x: int, p: float) -> float:
@@ -231,7 +232,9 @@ def p_random(s: str) -> float:
 
 
 def is_potential_uuid(s: str) -> bool:
-    """True for a UUID/GUID with or without dashes or braces (request ids, correlation ids, object ids)."""
+    """True for a UUID/GUID in its dashed form, with optional braces or ``urn:uuid:`` (request ids,
+    correlation ids, object ids). Undashed 32-hex strings are left to ``is_hex_hash``: they are as often
+    API keys as they are ids."""
     return bool(_UUID_RE.match(s.strip()))
 
 
@@ -244,7 +247,12 @@ def is_hex_hash(s: str) -> bool:
 
 
 def is_trace_id(s: str) -> bool:
-    """True for distributed-tracing ids: W3C traceparent, B3, 32-hex trace ids, AWS X-Ray roots."""
+    """True for structured tracing headers: W3C traceparent, B3 single, Jaeger, AWS X-Ray.
+
+    A bare 32-hex trace id cannot be told from an MD5 or a hex API key; ``is_hex_hash`` covers it, and
+    whether such a value counts is left to the caller (the generic rule only sees it after a key name
+    such as ``secret`` or ``token``).
+    """
     return bool(_TRACE_RE.match(s.strip()))
 
 
@@ -270,8 +278,27 @@ def is_masked(s: str) -> bool:
     return most / len(t) >= 0.6
 
 
+def _sequential_fraction(t: str) -> float:
+    """Share of characters that sit in runs of 4+ consecutive code points (``0123``, ``abcd``, ``9876``)."""
+    covered = 0
+    i = 0
+    while i < len(t) - 1:
+        step = ord(t[i + 1]) - ord(t[i])
+        j = i + 1
+        if step in (1, -1):
+            while j + 1 < len(t) and ord(t[j + 1]) - ord(t[j]) == step:
+                j += 1
+            if j - i + 1 >= 4:
+                covered += j - i + 1
+        i = j
+    return covered / len(t)
+
+
 def is_sequential_string(s: str) -> bool:
-    """True for keyboard or alphabet runs (``abcdef``, ``123456``, ``qwerty``), as detect-secrets filters."""
+    """True for keyboard or alphabet runs (``abcdef``, ``123456``, ``qwerty``), a short unit repeated
+    (``abc123abc123``), or a value made mostly of runs (``0123456789abcdefghij``), as detect-secrets
+    filters. A run inside a longer value (``Key0123456789AbCd``) is not enough: test dummies are made
+    like that, and real prefixed tokens must still be found when someone pastes one."""
     t = s.strip().lower()
     if len(t) < 4:
         return False
@@ -284,14 +311,11 @@ def is_sequential_string(s: str) -> bool:
     )
     if any(t in r for r in runs):
         return True
-    # a long run embedded in a value ("key-12345678-x", "0123456789abcdef")
-    if len(t) >= 8 and any(r[i : i + 8] in t for r in (*runs, "0123456789abcdef") for i in range(len(r) - 7)):
-        return True
-    # "abc123abc123..." style: a short unit repeated
     for unit in range(1, min(8, len(t) // 2) + 1):
         if len(t) % unit == 0 and t == t[:unit] * (len(t) // unit):
             return True
-    return False
+    # A value longer than 128 characters is never "mostly runs" by accident; skip the char loop.
+    return 8 <= len(t) <= 128 and _sequential_fraction(t) >= 0.5
 
 
 def is_placeholder_or_stopword(s: str) -> bool:

@@ -197,6 +197,9 @@ class Positions:
                 self._matter_cache[name] = found
         return found
 
+    def is_conditional(self, name: str) -> bool:
+        return normalize_key(name) in self._conditional
+
     def is_person_key(self, name: str) -> bool:
         """`name`-like keys: a person's name only in an object with person siblings."""
         found = self._person_cache.get(name)

@@ -119,7 +119,8 @@ def _is_code_reference(text: str) -> bool:
 
 
 def _digits(secret: str) -> str:
-    return "".join(c for c in secret if c.isdigit())
+    """ASCII digits only: str.isdigit() would also accept superscripts and other scripts' digits."""
+    return "".join(c for c in secret if "0" <= c <= "9")
 
 
 @_never_raises
@@ -204,27 +205,29 @@ def atlassian_crc32(secret: str) -> bool:
 
 @_never_raises
 def jwt(secret: str) -> bool:
-    """JWS compact form: the header must base64url-decode to a JSON object with an ``alg`` string, the
-    payload must decode, and the signature must be present (unsigned tokens are not bearer credentials)."""
+    """JWS compact form: the header must base64url-decode to a JSON object with an ``alg`` string and
+    no ``enc``, and a signature must be present (unsigned tokens are not bearer credentials). Payload
+    and signature are not decoded: a token whose signature was cut by one character in a log is still
+    a token."""
     parts = secret.strip().split(".")
-    if len(parts) != 3 or len(parts[2]) < 16:
+    if len(parts) != 3 or len(parts[2]) < 16 or not all(_B64URL_RE.match(p) for p in parts[1:]):
         return False
     header = _json_object(parts[0])
-    if header is None or not isinstance(header.get("alg"), str) or "enc" in header:
-        return False
-    return _b64decode(parts[1], urlsafe=True) is not None and _b64decode(parts[2], urlsafe=True) is not None
+    return header is not None and isinstance(header.get("alg"), str) and "enc" not in header
 
 
 @_never_raises
 def jwe(secret: str) -> bool:
-    """JWE compact form: five segments; the header decodes to JSON with ``alg`` and ``enc``."""
+    """JWE compact form: five base64url segments, an IV and a ciphertext of plausible length, and a
+    header that decodes to a JSON object with a JWE-only parameter (``enc``, or ``zip``, which some
+    producers send without repeating ``enc`` in the protected header)."""
     parts = secret.strip().split(".")
-    if len(parts) != 5:
+    if len(parts) != 5 or len(parts[2]) < 8 or len(parts[3]) < 16:
+        return False
+    if not all(_B64URL_RE.match(p) for p in parts[1:]):
         return False
     header = _json_object(parts[0])
-    if header is None or not isinstance(header.get("enc"), str) or "alg" not in header:
-        return False
-    return all(_b64decode(p, urlsafe=True) is not None for p in parts[1:]) and len(parts[3]) >= 16
+    return header is not None and ("enc" in header or "zip" in header)
 
 
 @_never_raises
@@ -331,14 +334,15 @@ def email_address(secret: str) -> bool:
 
 @_never_raises
 def phone_number(secret: str) -> bool:
-    """Phone-shaped text with 8-15 digits (E.164 maximum) that is not a run of one digit."""
+    """Phone-shaped text with 8-15 digits (the E.164 range) that is not filler such as +10000000000."""
     digits = _digits(secret)
     return 8 <= len(digits) <= 15 and len(set(digits)) > 2
 
 
 @_never_raises
 def nanp_phone(secret: str) -> bool:
-    """North American number in ``(NPA) NXX-XXXX`` form: area codes never start with 0 or 1."""
+    """North American number in ``(NPA) NXX-XXXX`` form: area codes never start with 0 or 1, and
+    filler such as (555) 555-5555 is rejected."""
     digits = _digits(secret)
     return len(digits) == 10 and digits[0] not in "01" and len(set(digits)) > 2
 
@@ -355,8 +359,8 @@ VALIDATORS: dict[str, Validator] = {
     "jwt": jwt,
     "jwt_base64": jwt_base64,
     "luhn": luhn,
-    "not_placeholder": not_placeholder,
     "nanp_phone": nanp_phone,
+    "not_placeholder": not_placeholder,
     "password_value": password_value,
     "payment_card": payment_card,
     "phone_number": phone_number,

@@ -40,7 +40,7 @@ from ..types import Finding, Severity
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
 from .placeholders import PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
-__all__ = ["CanaryMint", "HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
+__all__ = ["CanaryMint", "HEADER_HINTS", "HINT_PATTERNS", "SIGHTING_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
 
 
 @dataclass(frozen=True)
@@ -66,14 +66,26 @@ KEY_HINTS = (
 HEADER_HINTS = ("authorization", "cookie", "x-api-key", "-token", "api-key", "x-auth")
 # Patterns that say a JSON text hides a layer: a quoted base64-looking string, a \u escape of
 # an ASCII character (which could spell a key name).
+# Where a telling key is assigned a value (`apiKey: "`, `password=`): its separator's end.
+SIGHTING_PATTERNS = {
+    "assign": "(?i:" + "|".join(re.escape(w) for w in sorted(KEY_HINTS, key=len, reverse=True))
+    + r")[A-Za-z0-9_$.@-]{0,63}\\?[\"'`]?[ \t]{0,3}(?:=>|:=|[:=])",
+}
 HINT_PATTERNS = {
     "b64": r'"[A-Za-z0-9+/_-]{20,}={0,2}"',
     "escape": r"\\u00[0-7][0-9A-Fa-f]",
+    # a URL or form parameter with a telling name (`?code=`, `&password=`, `"token=`)
+    "param": r"(?i)[\"?&#;][A-Za-z0-9_.%-]{0,40}(?:token|secret|passw|pwd|code|state|sess|sid|key|auth"
+    r"|sig|assertion|saml|ticket|nonce|hint|credential|otp|jwt|bearer|mail|user|login|relay|redirect"
+    r"|return|goto|next|callback|continue|phone)[A-Za-z0-9_.%-]{0,40}=",
+    "userinfo": r"://[^/\s\"@:]{1,64}:[^/\s\"@]{1,128}@",
 }
+_QUOTED_B64 = re.compile(r'"([A-Za-z0-9+/_-]{20,}={0,2})"')
 
 _HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")
 _PLAIN_HEADER_NAMES = frozenset({"authorization", "cookie", "apikey", "dpop", "cookie2"})
 _KEY_RUN = re.compile(r"[A-Za-z0-9_$.@-]+")
+_ASSIGNED_KEY = re.compile(r"""([A-Za-z0-9_$.@-]{1,63})\\?["'`]?[ \t]{0,3}(?:=>|:=|[:=])$""")
 _KEY_TAIL = re.compile(r"[A-Za-z0-9_$.@-]+$")
 _KV_AFTER = re.compile(
     r"""(?:\\?["'])?\s{0,3}(?:=>|:=|[:=])\s{0,3}
@@ -129,6 +141,7 @@ class Survey:
 
     hits: Hits
     matches: dict[str, Rule]
+    escaped: bool = False
 
 
 class Scrubber:
@@ -153,6 +166,7 @@ class Scrubber:
         self.on_finding = on_finding
         self.canary = canary
         self.known: KnownSecrets | None = None
+        self._key_classes: dict[str, int] = {}
         self.kinds_seen: Counter[str] = Counter()
         self.host: str | None = None
         self._disabled_rules = policy.disabled_rules
@@ -216,8 +230,37 @@ class Scrubber:
     def is_sensitive_key(self, key: str) -> bool:
         return self.positions.key(key) is not None
 
-    def is_person_key(self, key: str) -> bool:
-        return self.policy.pii and self.positions.is_person_key(key)
+    def key_class(self, key: str) -> int:
+        found = self._key_classes.get(key)
+        if found is None:
+            if self.positions.may_matter(key):
+                found = 1
+            elif self.policy.pii and self.positions.is_person_key(key):
+                found = 2
+            else:
+                found = 0
+            if len(self._key_classes) < 100_000:
+                self._key_classes[key] = found
+        return found
+
+    def content_check(self, context: object) -> Callable[[str], bool]:
+        survey = context if isinstance(context, Survey) else None
+        prose = survey is not None and "key" in survey.hits.hints
+        matches = tuple(survey.matches) if survey is not None else ()
+        known = self.known
+
+        def check(value: str) -> bool:
+            if len(value) < _MIN_TEXT:
+                return False
+            if may_have_layers(value):
+                return True
+            if prose and ": " in value:
+                return True
+            if matches and any(secret in value for secret in matches):
+                return True
+            return bool(known) and bool(known.present(value))  # type: ignore[union-attr]
+
+        return check
 
     def describes_person(self, siblings: Collection[str]) -> bool:
         return self.positions.describes_person(siblings)
@@ -228,12 +271,37 @@ class Scrubber:
         if not hits and not self.known:
             return None
         matches: dict[str, Rule] = {}
+        escaped = False
         for m in self.engine.find(text, hits):
             secret = text[m.start : m.end]
             if "\\" in secret:
                 secret = _unescape(secret)
+                escaped = True
             matches.setdefault(secret, m.rule)
-        return Survey(hits, matches)
+        return Survey(hits, matches, escaped)
+
+    def content_needs_walk(self, text: str, context: object) -> bool:
+        """Signs that some value of this JSON text hides a layer, or holds a match that only a
+        walk can place: URL or form parameters with telling names, URL credentials, JSON or
+        markup inside strings, escapes, text-like base64, known secrets."""
+        if not isinstance(context, Survey) or context.escaped:
+            return True
+        hints = context.hits.hints
+        if "escape" in hints or "param" in hints or "userinfo" in hints:
+            return True
+        if '\\"' in text or '"<' in text or '"{' in text or '"[' in text:
+            return True
+        if "key" in hints and "%" in text and _PERCENT.search(text):
+            return True
+        if "b64" in hints and any(_B64_TEXT.fullmatch(m.group(1)) for m in _QUOTED_B64.finditer(text)):
+            return True
+        return bool(self.known) and bool(self.known.present(text))  # type: ignore[union-attr]
+
+    def is_conditional_key(self, key: str) -> bool:
+        return self.positions.is_conditional(key)
+
+    def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:
+        return self._apply_survey(text, context, loc=loc) if isinstance(context, Survey) else text
 
     def value(
         self,
@@ -472,7 +540,12 @@ class Scrubber:
 
     def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
-        for start, end, key in _candidate_keys(text, self.engine.hint_sightings(text, "key")):
+        ends = self.engine.pattern_ends(text, "assign")
+        if ends is None:
+            candidates = _candidate_keys(text, self.engine.hint_sightings(text, "key"))
+        else:
+            candidates = _assigned_keys(text, ends)
+        for start, end, key in candidates:
             m = _KV_AFTER.match(text, end)
             if m is None:
                 continue
@@ -504,6 +577,19 @@ _SCHEME_KINDS = {
     "aws4-hmac-sha256": "aws-signature",
     "sapisidhash": "google-session",
 }
+
+
+def _assigned_keys(text: str, separator_ends: list[int]) -> list[tuple[int, int, str]]:
+    """The keys before assignment separators that a sighting pattern found."""
+    found: list[tuple[int, int, str]] = []
+    last_end = -1
+    for end in separator_ends:
+        m = _ASSIGNED_KEY.search(text, max(0, end - 80), end)
+        if m is None or m.start(1) < last_end:
+            continue
+        last_end = m.end(1)
+        found.append((m.start(1), m.end(1), m.group(1).strip(".@$-")))
+    return found
 
 
 def _candidate_keys(text: str, sightings: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
