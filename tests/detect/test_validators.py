@@ -45,6 +45,8 @@ H_ARRAY = _b64url(b"[1,2,3]")
 H_NONE = _b64url(b'{"alg":"none"}')
 H_DIR = _b64url(b'{"alg":"dir","enc":"A128GCM"}')
 H_DIR_NO_ENC = _b64url(b'{"alg":"dir"}')
+H_ZIP = _b64url(b'{"zip":"DEF","kid":"k1"}')
+H_NOT_JOSE = _b64url(b'{"user":"jane"}')
 P_EMPTY = _b64url(b"{}")
 
 
@@ -186,6 +188,7 @@ def test_atlassian_crc32(candidate: str, expected: bool) -> None:
         (f"{H_NONE}.{P_EMPTY}.", False),  # unsigned
         (JWT.rsplit(".", 1)[0] + ".[REDACTED:jwt-signature:3f9a1c2b7d4e]", False),
         (JWT.rsplit(".", 1)[0] + ".EXAMPLEsig", False),  # signature too short
+        (JWT + "X", True),  # a signature cut or padded by one character is still a token
         (JWE, False),  # five parts
         (UUID4, False),
         ("eyJ.eyJ.eyJ", False),
@@ -199,9 +202,11 @@ def test_jwt(candidate: str, expected: bool) -> None:
     ("candidate", "expected"),
     [
         (JWE, True),
-        (f"{H_DIR}..EXAMPLEiv0000000000000.EXAMPLEdata0000.tag00000", True),
+        (f"{H_DIR}..EXAMPLEiv0000000000000.EXAMPLEdata00000.tag00000", True),
         (JWT, False),
+        (f"{H_ZIP}..EXAMPLEiv0000000000000.EXAMPLEciphertext00.tag00000", True),  # zip: JWE-only
         (f"{H_DIR_NO_ENC}..EXAMPLEiv0000000000000.EXAMPLEciphertext00.tag00000", False),  # no enc
+        (f"{H_NOT_JOSE}..EXAMPLEiv0000000000000.EXAMPLEciphertext00.tag00000", False),
         ("a.b.c.d.e", False),
     ],
 )
@@ -272,10 +277,12 @@ def test_credential_token(candidate: str, expected: bool) -> None:
         (MD5, True),  # a 32-hex value assigned to a secret-named key is accepted
         (UUID4, False),
         (UUID1, False),
-        (UUID4.replace("-", "").upper(), False),
+        (UUID4.upper(), False),
+        ("{" + UUID1 + "}", False),
         (f"session-{UUID4}", False),
         (TRACEPARENT, False),
-        ("4bf92f3577b34da6a3ce929d0e0e4736", False),  # bare trace id
+        ("4bf92f3577b34da6a3ce929d0e0e4736", True),  # bare 32-hex: only the key name can tell
+        ("4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1", False),  # B3 single header
         (SRI, False),
         (PNG_B64, False),
         ("main.3f9a1c2b.js", False),
@@ -421,7 +428,20 @@ def test_not_placeholder(candidate: str, expected: bool) -> None:
     assert v.not_placeholder(candidate) is expected
 
 
-HOSTILE = ["", " ", "\x00", "\ud800", "=" * 10, "." * 5, "é" * 40, "[]{}", "A" * 100_000, "%", "\\x", "==.==.=="]
+HOSTILE = [
+    "",
+    " ",
+    "\x00",
+    "\ud800",
+    "=" * 10,
+    "." * 5,
+    "é" * 40,
+    "[]{}",
+    "A" * 100_000,
+    "%",
+    "\\x",
+    "==.==.==",
+]
 
 
 @pytest.mark.parametrize("name", sorted(v.VALIDATORS))
