@@ -12,7 +12,8 @@ concurrent clients and reports:
   req/s    completed uploads per second of wall time (receive + sanitize + store + answer)
   MB/s     uploaded HAR bytes (10^6) per second of wall time
   p50/max  per-request latency
-  peak     the server's peak resident memory so far (VmHWM), and as a multiple of the file size
+  peak     the server's peak resident memory so far (VmHWM), and its growth over idle as a
+           multiple of the file size
 
 Every upload must answer 201; anything else stops the run.
 """
@@ -161,7 +162,8 @@ def main() -> None:
                 f"{args.clients} clients; server idle peak RSS {idle:.0f} MiB"
             )
             say(
-                f"{'size':>8} {'uploads':>7} {'req/s':>7} {'MB/s':>7} {'p50 s':>7} {'max s':>7} {'peak RSS':>10} x size"
+                f"{'size':>8} {'uploads':>7} {'req/s':>7} {'MB/s':>7} {'p50 s':>7} {'max s':>7} "
+                f"{'peak RSS':>10} growth/size"
             )
             for size, count in zip(sizes, counts, strict=True):
                 data = generate_har(size, seed=7)
@@ -170,7 +172,8 @@ def main() -> None:
                 peak = peak_rss_mb(process.pid)
                 say(
                     f"{len(data) / 1e6:7.1f}M {count:7d} {result['req_s']:7.2f} {result['mb_s']:7.2f} "
-                    f"{result['p50']:7.2f} {result['max']:7.2f} {peak:7.0f}MiB {peak * 2**20 / len(data):6.1f}x"
+                    f"{result['p50']:7.2f} {result['max']:7.2f} {peak:7.0f}MiB "
+                    f"{(peak - idle) * 2**20 / len(data):10.1f}x"
                 )
         finally:
             process.terminate()

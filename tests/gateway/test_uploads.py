@@ -144,3 +144,15 @@ def test_reports_export_as_json_and_sarif(client, world: World) -> None:
     assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == stored["summary"]["findings"]
     case = client.get(f"/api/v1/cases/{world.cases['a']}/report", headers=person.auth).json()
     assert case["summary"]["findings"] >= stored["summary"]["findings"] or "reports" in case
+
+
+def test_concurrent_uploads_all_succeed(client, world: World) -> None:
+    """Regression: the core's shared hyperscan scratch space made parallel sanitizing fail."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> int:
+        files = [(f"c{i}.har", har_with_token(session=f"dummy-session-{i:04d}"), "")]
+        return int(upload(client, world["customer_a"], world.cases["a"], files).status_code)
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(one, range(8))) == [201] * 8
