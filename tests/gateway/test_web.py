@@ -148,3 +148,15 @@ def test_validation_errors_do_not_echo_input(client: Any, gw: Gateway) -> None:
     assert secret[:5] not in response.text
     response = client.post("/api/v1/orgs", headers=world["admin"].auth, json={"slug": secret, "name": "x"})
     assert response.status_code == 422 and secret not in response.text
+
+
+def test_password_guessing_is_throttled_per_username(client: Any, gw: Gateway) -> None:
+    world = make_world(gw, password_for=("customer_b",))
+    name = world["customer_b"].username
+    statuses = [
+        client.post("/api/v1/auth/login", json={"username": name, "password": f"guess {i}"}).status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 403
+    right = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
+    assert right.status_code == 403, "locked for the window, even with the right password"

@@ -91,7 +91,8 @@ def logout(session: Session, value: str) -> None:
 
 
 class LoginThrottle:
-    """At most `limit` failed logins per username (and per client address) per `window` seconds."""
+    """At most `limit` failed logins per username, and ten times that per client address (many
+    people may share one address behind a NAT), per `window` seconds."""
 
     def __init__(self, *, limit: int = 10, window: float = 900.0) -> None:
         self.limit = limit
@@ -106,7 +107,8 @@ class LoginThrottle:
                 failures = self._failures.get(key)
                 while failures and failures[0] < now - self.window:
                     failures.popleft()
-                if failures is not None and len(failures) >= self.limit:
+                limit = self.limit * 10 if key.startswith("ip:") else self.limit
+                if failures is not None and len(failures) >= limit:
                     raise AccessDeniedError("too many failed logins; try again later")
 
     def failed(self, *keys: str) -> None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from ..errors import HarguardError, InputError
 from ..watch.watchlist import exposures_from_report
@@ -93,6 +94,13 @@ async def receive_upload(
 
 
 async def _read(gw: Gateway, request: Request) -> list[Part]:
+    try:
+        return await _read_body(gw, request)
+    except ClientDisconnect:
+        raise InputError("the upload was interrupted before it was complete") from None
+
+
+async def _read_body(gw: Gateway, request: Request) -> list[Part]:
     settings = gw.settings
     content_type = request.headers.get("content-type", "")
     length = request.headers.get("content-length")
