@@ -160,3 +160,13 @@ def test_password_guessing_is_throttled_per_username(client: Any, gw: Gateway) -
     assert statuses[:10] == [401] * 10 and statuses[10] == 403
     right = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
     assert right.status_code == 403, "locked for the window, even with the right password"
+
+
+def test_access_log_and_metrics_use_route_templates(
+    client: Any, gw: Gateway, gateway_logs: list[str]
+) -> None:
+    guess = "f" * 32
+    client.get(f"/api/v1/files/{guess}")
+    assert any("GET /api/v1/files/{file_id} 401" in line for line in gateway_logs)
+    assert not any(guess in line for line in gateway_logs), "an id reached the log"
+    assert 'route="/api/v1/files/{file_id}"' in client.get("/metrics").text

@@ -124,8 +124,13 @@ class _Edge:
 
 
 def _route_of(scope: Scope) -> str:
+    """The route template of the full path (`/api/v1/files/{file_id}`): ids and values never
+    become log text or metric labels. Unmatched paths are all one label."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    if path:
-        return str(path)
-    return "/static" if str(scope.get("path", "")).startswith("/static/") else "unmatched"
+    if getattr(route, "path", None) is None:
+        return "/static" if str(scope.get("path", "")).startswith("/static/") else "unmatched"
+    path = str(scope.get("path", ""))
+    for name, value in sorted((scope.get("path_params") or {}).items(), key=lambda kv: -len(str(kv[1]))):
+        if value:
+            path = path.replace(f"/{value}", "/{" + str(name) + "}")
+    return path
