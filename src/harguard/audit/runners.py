@@ -90,14 +90,14 @@ class DaskRunner:
         shared = self._client.scatter(config, broadcast=True, hash=False)
         workers = max(1, sum(self._client.nthreads().values()))
         pending: dict[Any, FileTask] = {}
-        stream: Any = self._dask.as_completed()
         iterator = iter(tasks)
         for task in iterator:
-            future = self._client.submit(audit_file, task, shared, pure=False)
-            pending[future] = task
-            stream.add(future)
+            pending[self._client.submit(audit_file, task, shared, pure=False)] = task
             if len(pending) >= workers * 4:
                 break
+        if not pending:
+            return
+        stream: Any = self._dask.as_completed(list(pending), loop=self._client.loop)
         for future in stream:
             task = pending.pop(future)
             try:
@@ -105,10 +105,10 @@ class DaskRunner:
             except Exception as exc:  # a lost worker: this file is retried by the next run
                 error, result = describe_error(exc), None
             yield task, error, result
-            nxt = next(iterator, None)
-            if nxt is not None:
-                new = self._client.submit(audit_file, nxt, shared, pure=False)
-                pending[new] = nxt
+            following = next(iterator, None)
+            if following is not None:
+                new = self._client.submit(audit_file, following, shared, pure=False)
+                pending[new] = following
                 stream.add(new)
 
     def close(self) -> None:

@@ -55,8 +55,12 @@ class AuditFormat(StrEnum):
     html = "html"
 
 
-_RENDERERS = {AuditFormat.json: render_json, AuditFormat.sarif: render_sarif, AuditFormat.csv: render_csv,
-              AuditFormat.html: render_html}  # fmt: skip
+_RENDERERS = {
+    AuditFormat.json: render_json,
+    AuditFormat.sarif: render_sarif,
+    AuditFormat.csv: render_csv,
+    AuditFormat.html: render_html,
+}
 
 
 def audit_command(
@@ -128,9 +132,19 @@ def audit_command(
         return
     config = AuditConfig(key=key, policy=Policy.from_toml(policy) if policy else Policy(), engine=engine)
     roots = list(paths or []) or _resumed_roots(db)
-    options = AuditOptions(roots=roots, db_url=db, watchlist_url=watchlist, fix=fix, quarantine=quarantine,
-                           workers=workers or default_workers(), dask=dask, resume=resume, full=full,
-                           tenant_pattern=tenant_pattern, exclude=list(exclude or []))  # fmt: skip
+    options = AuditOptions(
+        roots=roots,
+        db_url=db,
+        watchlist_url=watchlist,
+        fix=fix,
+        quarantine=quarantine,
+        workers=workers or default_workers(),
+        dask=dask,
+        resume=resume,
+        full=full,
+        tenant_pattern=tenant_pattern,
+        exclude=list(exclude or []),
+    )
     if quarantine is not None:
         quarantine.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _AuditProgress(quiet) as progress:
@@ -153,8 +167,15 @@ def _resumed_roots(db: str) -> list[str]:
     return previous.roots
 
 
-def _report(db: str, run_id: int | None, *, report_format: AuditFormat, output: Path | None, fail_on: FailOn,
-            failed: int) -> None:  # fmt: skip
+def _report(
+    db: str,
+    run_id: int | None,
+    *,
+    report_format: AuditFormat,
+    output: Path | None,
+    fail_on: FailOn,
+    failed: int,
+) -> None:
     inventory = Inventory(db)
     try:
         run_id = run_id if run_id is not None else inventory.last_run()
