@@ -59,7 +59,11 @@ class WatchIndex:
         for pairs, exposure_mark, link_mark in self.watchlist.keys_since(
             exposure_id=self._exposure_mark, link_id=self._link_mark
         ):
-            fresh.extend((k, i) for k, i in ((prefix_key(fp), i) for fp, i in pairs) if k is not None)
+            for fp, exposure_id in pairs:
+                try:  # stored fingerprints are 64 lowercase hex: the fast path of prefix_key
+                    fresh.append((int(fp[:16], 16) - _OFFSET, exposure_id))
+                except ValueError:
+                    continue
             self._exposure_mark, self._link_mark = exposure_mark, link_mark
         if len(fresh) + self._delta_size >= _MERGE_AT:
             self._merge(fresh)
@@ -83,7 +87,7 @@ class WatchIndex:
             fresh.extend((k, i) for k, ids in self._delta.items() for i in ids)
             fresh.extend(zip(self._keys, self._ids, strict=True))
             fresh.sort()
-            keys, ids = array("q", (k for k, _ in fresh)), array("q", (i for _, i in fresh))
+            keys, ids = array("q", [k for k, _ in fresh]), array("q", [i for _, i in fresh])
             self._keys, self._ids = keys, ids
             self._delta = {}
             self._delta_size = 0

@@ -204,18 +204,28 @@ class Watchlist:
             }
             for i in items
         ]
+        insert = _insert_ignoring_conflicts(conn, t)
+        plain = [row for row, item in zip(rows, items, strict=True) if not item.links]
+        linked_items = [item for item in items if item.links]
+        added = 0
+        if plain:
+            # No ids needed: a plain executemany, much faster than RETURNING row by row.
+            added += max(conn.execute(insert, plain).rowcount or 0, 0)
+        if not linked_items:
+            return added
         key_columns = (t.c.fingerprint, t.c.tenant, t.c.case_ref, t.c.source)
-        stmt = _insert_ignoring_conflicts(conn, t).returning(t.c.id, *key_columns)
-        ids = {(r.fingerprint, r.tenant, r.case_ref, r.source): r.id for r in conn.execute(stmt, rows)}
+        stmt = insert.returning(t.c.id, *key_columns)
+        linked_rows = [row for row, item in zip(rows, items, strict=True) if item.links]
+        ids = {(r.fingerprint, r.tenant, r.case_ref, r.source): r.id for r in conn.execute(stmt, linked_rows)}
         links = [
             {"exposure_id": ids[key], "claim": claim, "fingerprint": fingerprint}
-            for item in items
+            for item in linked_items
             if (key := (item.fingerprint, item.tenant, item.case, item.source)) in ids
             for claim, fingerprint in item.links.items()
         ]
         if links:
             conn.execute(watchlist_links_table.insert(), links)
-        return len(ids)
+        return added + len(ids)
 
     def lookup(self, fingerprints: Iterable[str]) -> list[Exposure]:
         """Exposures whose credential, or one of whose linked identifiers, has a fingerprint."""

@@ -36,6 +36,8 @@ class CanaryDetector(Detector):
                 "planted_at": exposure.exposed_at.isoformat(),
                 "seconds_since_planted": int((event.time - exposure.exposed_at).total_seconds()),
                 "event_type": event.activity,
+                "response": "treat the support store as read: rotate its service accounts, review every "
+                "attachment access since the canary was planted, and rotate what the case's other files hold",
             }
             if event.url_path:
                 evidence["url_path"] = event.url_path
@@ -57,7 +59,7 @@ class CanaryDetector(Detector):
                     dedup_key=f"{exposure.id}|{event.src_ip or ''}",
                     evidence=evidence,
                     signals=("canary", *diff.signals),
-                    playbooks=("support-store.lockdown",),
+                    playbooks=(),
                 )
             )
         return alerts

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+import httpx
+
 from ...errors import PolicyError
 from .._http import check_url
 from ..config import SinkConfig, WatchConfig
@@ -46,7 +48,11 @@ def _env(env: Mapping[str, str], name: str | None, *, what: str) -> str:
     return value
 
 
-def build_sink(config: SinkConfig, *, env: Mapping[str, str] | None = None) -> Sink:
+def _client(timeout: float) -> httpx.Client:
+    return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)))
+
+
+def build_sink(config: SinkConfig, *, env: Mapping[str, str] | None = None, timeout: float = 5.0) -> Sink:
     """One sink from its config; secrets from the environment, refused if missing (fail closed)."""
     env = os.environ if env is None else env
     what = f"sink {config.name or config.type}"
@@ -57,16 +63,21 @@ def build_sink(config: SinkConfig, *, env: Mapping[str, str] | None = None) -> S
         check_url(url, what=what)
     if config.type == "webhook":
         secret = _env(env, config.secret_env, what=what).encode()
-        return WebhookSink(url=url or "", secret=secret, name=config.name)
+        client = _client(timeout)
+        return WebhookSink(url=url or "", secret=secret, name=config.name, client=client)
     if config.type == "slack":
-        return SlackSink(url=url or "", name=config.name)
+        client = _client(timeout)
+        return SlackSink(url=url or "", name=config.name, client=client)
     if config.type == "splunk":
+        token = _env(env, config.token_env, what=what)
+        client = _client(timeout)
         return SplunkHecSink(
             url=url or "",
-            token=_env(env, config.token_env, what=what),
+            token=token,
             index=config.index,
             sourcetype=config.sourcetype,
             name=config.name,
+            client=client,
         )
     if config.type == "cef":
         if not config.host or not config.port:
@@ -80,7 +91,8 @@ def build_sink(config: SinkConfig, *, env: Mapping[str, str] | None = None) -> S
 def build_dispatcher(
     config: WatchConfig, *, guard: OutboundGuard, env: Mapping[str, str] | None = None
 ) -> Dispatcher:
-    routes = [Route(build_sink(s, env=env), s.min_severity) for s in config.sinks]
+    timeout = config.delivery.timeout_seconds
+    routes = [Route(build_sink(s, env=env, timeout=timeout), s.min_severity) for s in config.sinks]
     names = [r.sink.name for r in routes]
     if len(set(names)) != len(names):
         raise PolicyError("two sinks share a name; give each a distinct `name`")
