@@ -15,8 +15,9 @@ from .url import URLLayer
 
 __all__ = ["LAYERS", "Layer", "Scrub"]
 
-# Most specific first: JSON and markup are unambiguous, a form is `a=b&c=d`, base64 is last
-# because many plain words are valid base64 (they decode to binary and are rejected).
+# Most specific first: JSON and markup are unambiguous. Base64 comes before forms, because a
+# padded base64 value (`…Pg==`) also reads as a one-pair form; a base64 value that holds no text
+# is refused by its layer and falls through.
 LAYERS: tuple[Layer, ...] = (
     JSONLayer(),
     HTMLLayer(),
@@ -24,6 +25,6 @@ LAYERS: tuple[Layer, ...] = (
     URLLayer(),
     MultipartLayer(),
     SSELayer(),
-    FormLayer(),
     Base64Layer(),
+    FormLayer(),
 )

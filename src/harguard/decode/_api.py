@@ -32,6 +32,11 @@ class Scrub(Protocol):
         the scrubber skip values that cannot hold anything."""
         ...
 
+    def pair(self, name: str, value: str, *, loc: str, depth: int) -> str:
+        """A value that travels with its name (`{"name": "Cookie", "value": …}`): scrubbed as that
+        header or key would be."""
+        ...
+
     def key_class(self, key: str) -> int:
         """0: a value under `key` matters only for its content; 1: it may be a credential or PII
         by position; 2: it names a person when its object describes one (`name`)."""

@@ -22,6 +22,8 @@ __all__ = ["JSONLayer"]
 _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jwt", "key", "credential"})
 # In valid JSON, `"…"` followed by `:` can only be an object key (quotes inside strings are escaped).
 _KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
+_NAME = re.compile(r"[A-Za-z_:][\w.:-]{0,63}")
+_PAIR = re.compile(r'\[\s*"[A-Za-z_][\w.:-]{0,63}"\s*,\s*"')
 _SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _decoder = json.JSONDecoder()
@@ -42,7 +44,9 @@ class JSONLayer:
             return text  # no telling key, rule keyword or hidden layer anywhere: skip the parse
         plan = _plan(text, scrub, context)
         if plan is not None:
-            return _edit_in_place(text, plan, scrub, context, loc=loc, depth=depth)
+            edited = _edit_in_place(text, plan, scrub, context, loc=loc, depth=depth)
+            if edited is not None:
+                return edited
         try:
             doc = _json.loads(text)
         except _json.JSONSyntaxError:
@@ -67,6 +71,8 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     if scrub.content_needs_walk(text, context):
         return None
     keys = set(_KEY.findall(text))
+    if ("name" in keys and "value" in keys) or _PAIR.search(text):
+        return None  # `{"name": "Cookie", "value": …}` and `["SAMLResponse", …]` pairs are walked
     relevant = []
     for raw in keys:
         key = _decode_key(raw)
@@ -95,14 +101,16 @@ def _edit_in_place(text: str, keys: list[str], scrub: Scrub, context: object, *,
     if not keys:
         return scrub.apply_survey_raw(text, context, loc=f"{loc}/json:$")
     pattern = re.compile('"(' + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"\\s*:')
-    edits: list[tuple[int, int, str]] = []
+    targets: list[tuple[str, int]] = []
     for m in pattern.finditer(text):
-        key = _decode_key(m.group(1))
         at = m.end()
         while at < len(text) and text[at] in " \t\r\n":
             at += 1
         if text.startswith(("{", "["), at):
-            return None  # a credential key holding an object or a list: walk it
+            return None  # a credential key holding an object or a list: walk it (nothing recorded yet)
+        targets.append((_decode_key(m.group(1)), at))
+    edits: list[tuple[int, int, str]] = []
+    for key, at in targets:
         here = f"{loc}/json:$..{key}"
         if text.startswith('"', at):
             try:
@@ -148,6 +156,13 @@ class _Walker:
         if isinstance(node, dict):
             return self._object(node, loc, key)
         if isinstance(node, list):
+            if len(node) == 2 and isinstance(node[0], str) and isinstance(node[1], str) and _NAME.fullmatch(node[0]):
+                # `["SAMLResponse", "PHNh…"]` (SAML-tracer `post`, form dumps): a name and its value.
+                new = self.scrub.pair(node[0], node[1], loc=f"{loc}[1]", depth=self.depth)
+                if new != node[1]:
+                    node[1] = new
+                    self.changed = True
+                return node
             keyed = key is not None and self.key_class(key) == 1
             check = self.check
             for i, item in enumerate(node):
@@ -161,11 +176,21 @@ class _Walker:
         return node
 
     def _object(self, node: dict[str, Any], loc: str, key: str | None) -> dict[str, Any]:
+        name, value = node.get("name"), node.get("value")
+        if isinstance(name, str) and isinstance(value, str) and _NAME.fullmatch(name):
+            # `{"name": "Cookie", "value": "sid=…"}` (headers in SAML-tracer, Postman, HAR-like logs):
+            # the value sits under the name it carries.
+            new = self.scrub.pair(name, value, loc=f"{loc}[{name}]", depth=self.depth)
+            if new != value:
+                node["value"] = new
+                self.changed = True
         key_class = self.key_class
         check = self.check
         siblings: list[str] | None = None
         person: bool | None = None
         for k, v in node.items():
+            if k == "value" and isinstance(name, str) and isinstance(v, str) and _NAME.fullmatch(name):
+                continue  # scrubbed above, under its name
             cls = key_class(k)
             if v.__class__ is str:
                 if cls == 0 and not check(v):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from ..decode import LAYERS
+from ..decode.base64 import decode_text as decode_base64_text
 from ..decode.base64 import is_binary
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
@@ -38,7 +39,7 @@ from ..detect.entropy import is_placeholder_or_stopword
 from ..policy import Policy, normalize_key
 from ..types import Finding, Severity
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
-from .placeholders import PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
+from .placeholders import PLACEHOLDER, PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
 __all__ = ["CanaryMint", "HEADER_HINTS", "HINT_PATTERNS", "SIGHTING_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
 
@@ -230,6 +231,14 @@ class Scrubber:
     def is_sensitive_key(self, key: str) -> bool:
         return self.positions.key(key) is not None
 
+    def pair(self, name: str, value: str, *, loc: str, depth: int) -> str:
+        header = self.positions.header(name)
+        if header is not None and header.mode != "whole":
+            return self._redact_position(value, header, loc)  # Cookie, Authorization, Set-Cookie, URLs
+        if header is not None and self.positions.key(name, value=value) is None:
+            return self._redact_position(value, header, loc)
+        return self.value(value, key=name, loc=loc, depth=depth)
+
     def key_class(self, key: str) -> int:
         found = self._key_classes.get(key)
         if found is None:
@@ -395,6 +404,10 @@ class Scrubber:
         if not hits and not known and "://" not in text:
             return text
         edits: list[Edit] = []
+        if PLACEHOLDER_PREFIX in text:
+            # Our own placeholders are claimed first, so no finder redacts inside one (idempotence:
+            # `[REDACTED:email:…]` must not read as an `email: …` pair on a second run).
+            edits.extend((m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(text))
         if "://" in text:
             self._urls_in_text(text, edits, loc=loc, depth=depth)
         if "headers" in hits.hints:
@@ -406,8 +419,8 @@ class Scrubber:
             if not self._rule_enabled(rule):
                 continue
             secret = text[m.start : m.end]
-            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end):
-                continue  # already redacted (a partial JWT ends in its placeholder)
+            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end) or not _free(edits, m.start, m.end):
+                continue  # already redacted (a partial JWT ends in its placeholder) or claimed
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
             _claim(edits, m.start, m.end, new)
         if known:
@@ -509,6 +522,8 @@ class Scrubber:
             return known
         signatures = self.kinds_seen["signature"]
         new = self.text(value, loc=loc, depth=depth)
+        if new == value and _already_sanitized_saml(value):
+            return value
         unsigned = pos.kind == "saml-response" and self.kinds_seen["signature"] == signatures
         if new == value or unsigned:
             return self.redact(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
@@ -522,6 +537,8 @@ class Scrubber:
             url = m.group(0).rstrip(".,;:!?)]'")
             if not any(c in url for c in "?#@") or depth >= self.limits.max_layers:
                 continue
+            if not _free(edits, m.start(), m.start() + len(url)):
+                continue
             new = scrub_url(url, self, loc=f"{loc}/url", depth=depth + 1)
             if new != url:
                 _claim(edits, m.start(), m.start() + len(url), new)
@@ -533,6 +550,8 @@ class Scrubber:
                 continue  # `getCookie: function…` is code, not a header line
             pos = self.positions.header(name)
             if pos is None or pos.mode == "url" or value.startswith(("function", "{", "(", "[", "=>")):
+                continue
+            if not _free(edits, m.start(2), m.end(2)):
                 continue
             new = self._redact_position(value, pos, f"{loc}/header[{name.lower()}]")
             if new != value:
@@ -557,6 +576,8 @@ class Scrubber:
             if pos is None or is_placeholder(value) or not _plausible_secret(key, value):
                 continue
             vstart = m.start(2) if quoted else m.start(3)
+            if not _free(edits, start, vstart + len(value)):
+                continue
             raw = value
             if quoted and "\\" in value:
                 value = _unescape(value)
@@ -649,6 +670,17 @@ def _unescape(value: str) -> str:
         return str(json.loads(f'"{value}"'))
     except ValueError:
         return value.replace('\\"', '"').replace("\\'", "'")
+
+
+def _already_sanitized_saml(value: str) -> bool:
+    """A SAML message this tool already sanitized: its decoded XML holds our placeholders."""
+    decoded = decode_base64_text(value.strip())
+    return decoded is not None and PLACEHOLDER_PREFIX in decoded[0]
+
+
+def _free(edits: list[Edit], start: int, end: int) -> bool:
+    """Whether no claimed edit overlaps [start, end)."""
+    return all(start >= e or end <= s for s, e, _ in edits)
 
 
 def _claim(edits: list[Edit], start: int, end: int, replacement: str) -> None:
