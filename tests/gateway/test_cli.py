@@ -4,7 +4,9 @@ commands manage tenants, users and tokens, and what they do lands in the audit l
 from __future__ import annotations
 
 import json
+import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,13 @@ TOKEN = re.compile(r"hgt_[A-Za-z0-9_-]{43}")
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     monkeypatch.delenv("HARGUARD_KEY", raising=False)
-    return {"HARGUARD_DATA_DIR": str(tmp_path / "data"), "HARGUARD_SANITIZER_WORKERS": "1"}
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level  # `serve` configures process logging: restore it
+    yield {"HARGUARD_DATA_DIR": str(tmp_path / "data"), "HARGUARD_SANITIZER_WORKERS": "1"}
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None) -> Any:
