@@ -22,16 +22,17 @@ from .watchlist import Watchlist
 __all__ = ["WatchIndex", "prefix_key"]
 
 _MERGE_AT = 50_000
-_OFFSET = 1 << 63
+_ID_BITS = 40  # exposure ids below 2**40; a key and an id pack into one int for a fast sort
+_ID_MASK = (1 << _ID_BITS) - 1
 HEX = frozenset("0123456789abcdef")
 
 
 def prefix_key(fingerprint: str) -> int | None:
-    """The signed 64-bit key of a fingerprint (`hm1:` and case tolerated); None if too short."""
+    """The unsigned 64-bit key of a fingerprint (`hm1:` and case tolerated); None if too short."""
     text = fingerprint.strip().lower().removeprefix("hm1:")
     if len(text) < 16 or not HEX.issuperset(text[:16]):
         return None
-    return int(text[:16], 16) - _OFFSET
+    return int(text[:16], 16)
 
 
 class WatchIndex:
@@ -39,8 +40,8 @@ class WatchIndex:
 
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
-        self._keys = array("q")
-        self._ids = array("q")
+        self._keys = array("Q")
+        self._ids = array("Q")
         self._delta: dict[int, list[int]] = {}
         self._delta_size = 0
         self._exposure_mark = 0
@@ -55,13 +56,13 @@ class WatchIndex:
 
     def refresh(self) -> int:
         """Load rows added since the last refresh; returns how many were added."""
-        fresh: list[tuple[int, int]] = []
+        fresh: list[int] = []  # key << 40 | id: sorting plain ints is several times faster than tuples
         for pairs, exposure_mark, link_mark in self.watchlist.keys_since(
             exposure_id=self._exposure_mark, link_id=self._link_mark
         ):
             for fp, exposure_id in pairs:
                 try:  # stored fingerprints are 64 lowercase hex: the fast path of prefix_key
-                    fresh.append((int(fp[:16], 16) - _OFFSET, exposure_id))
+                    fresh.append(int(fp[:16], 16) << _ID_BITS | exposure_id)
                 except ValueError:
                     continue
             self._exposure_mark, self._link_mark = exposure_mark, link_mark
@@ -73,21 +74,23 @@ class WatchIndex:
 
     def add(self, pairs: Iterable[tuple[str, int]]) -> None:
         """Add (fingerprint, exposure id) pairs, e.g. a canary registered by this process."""
-        self._add_keys([(k, i) for k, i in ((prefix_key(fp), i) for fp, i in pairs) if k is not None])
+        keyed = [(k, i) for k, i in ((prefix_key(fp), i) for fp, i in pairs) if k is not None]
+        self._add_keys([k << _ID_BITS | i for k, i in keyed])
 
-    def _add_keys(self, keyed: list[tuple[int, int]]) -> None:
+    def _add_keys(self, packed: list[int]) -> None:
         with self._lock:
-            for key, exposure_id in keyed:
-                self._delta.setdefault(key, []).append(exposure_id)
-            self._delta_size += len(keyed)
+            for value in packed:
+                self._delta.setdefault(value >> _ID_BITS, []).append(value & _ID_MASK)
+            self._delta_size += len(packed)
 
-    def _merge(self, fresh: list[tuple[int, int]]) -> None:
+    def _merge(self, fresh: list[int]) -> None:
         """Rebuild the sorted arrays from what they hold, the delta and `fresh` (one sort)."""
         with self._lock:
-            fresh.extend((k, i) for k, ids in self._delta.items() for i in ids)
-            fresh.extend(zip(self._keys, self._ids, strict=True))
+            fresh.extend(k << _ID_BITS | i for k, ids in self._delta.items() for i in ids)
+            fresh.extend(k << _ID_BITS | i for k, i in zip(self._keys, self._ids, strict=True))
             fresh.sort()
-            keys, ids = array("q", [k for k, _ in fresh]), array("q", [i for _, i in fresh])
+            keys = array("Q", [v >> _ID_BITS for v in fresh])
+            ids = array("Q", [v & _ID_MASK for v in fresh])
             self._keys, self._ids = keys, ids
             self._delta = {}
             self._delta_size = 0

@@ -325,34 +325,39 @@ class Watchlist:
             return int(result.rowcount or 0)
 
     def keys_since(
-        self, *, exposure_id: int = 0, link_id: int = 0, batch: int = 50_000
+        self, *, exposure_id: int = 0, link_id: int = 0, batch: int = 100_000
     ) -> Iterator[tuple[list[tuple[str, int]], int, int]]:
         """(fingerprint, exposure id) pairs added after the given row ids, in batches, with the
-        new high-water marks: the feed of the in-memory index."""
-        t, links = watchlist_table, watchlist_links_table
+        new high-water marks: the feed of the in-memory index.
+
+        A bulk scan of two columns, so it talks to the DBAPI cursor directly: SQLAlchemy's row
+        processing costs more than the query for a million rows. The SQL is fixed text; the
+        only variables are the two integer marks, formatted as integers.
+        """
+        exposures, links = watchlist_table.name, watchlist_links_table.name
+        scans = (
+            (
+                f"SELECT id, fingerprint, id FROM {exposures} WHERE id > {int(exposure_id)} ORDER BY id",
+                "exposure",
+            ),
+            (
+                f"SELECT id, fingerprint, exposure_id FROM {links} WHERE id > {int(link_id)} ORDER BY id",
+                "link",
+            ),
+        )
         with self.engine.connect() as conn:
-            while True:
-                rows = conn.execute(
-                    sa.select(t.c.id, t.c.fingerprint)
-                    .where(t.c.id > exposure_id)
-                    .order_by(t.c.id)
-                    .limit(batch)
-                ).all()
-                if not rows:
-                    break
-                exposure_id = rows[-1].id
-                yield [(r.fingerprint, r.id) for r in rows], exposure_id, link_id
-            while True:
-                link_rows = conn.execute(
-                    sa.select(links.c.id, links.c.fingerprint, links.c.exposure_id)
-                    .where(links.c.id > link_id)
-                    .order_by(links.c.id)
-                    .limit(batch)
-                ).all()
-                if not link_rows:
-                    break
-                link_id = link_rows[-1].id
-                yield [(r.fingerprint, r.exposure_id) for r in link_rows], exposure_id, link_id
+            cursor = conn.connection.cursor()
+            try:
+                for sql, which in scans:
+                    cursor.execute(sql)
+                    while rows := cursor.fetchmany(batch):
+                        if which == "exposure":
+                            exposure_id = rows[-1][0]
+                        else:
+                            link_id = rows[-1][0]
+                        yield [(fp, owner) for _, fp, owner in rows], exposure_id, link_id
+            finally:
+                cursor.close()
 
 
 @dataclass(frozen=True, slots=True)
