@@ -50,7 +50,8 @@ class LineSecret:
     member: str
     line: int
     values: tuple[str, ...]
-    """The finding's fingerprint is the HMAC of one of these (the token, or `Bearer <token>`)."""
+    """The finding's fingerprint is the HMAC of one of these: the token, or `Bearer <token>`, or
+    `name=<token>` (the core fingerprints a cookie read from a log line with its name)."""
 
     def fingerprints(self, key: bytes = KEY) -> set[str]:
         return {fingerprint(key, v) for v in self.values}
@@ -69,8 +70,6 @@ class Store:
     corrupt: dict[str, str] = field(default_factory=dict)
     """relative -> the error class the audit must record."""
     binary: set[tuple[str, str]] = field(default_factory=set)
-    known_misses: dict[str, str] = field(default_factory=dict)
-    """Values the core does not find yet (see the strict xfail tests); kept out of `planted`."""
 
     def __repr__(self) -> str:
         return f"<Store {self.root} files={len(self.must_find) + len(self.clean)}>"
@@ -84,13 +83,14 @@ def _log_line(rng: random.Random) -> tuple[str, tuple[str, ...]]:
     """One log line with a raw secret, in one of the shapes real logs have."""
     t, u = _token(rng), _token(rng, 8)
     shapes: list[Callable[[], tuple[str, tuple[str, ...]]]] = [
-        lambda: (f"2024-05-14T09:30:01Z INFO http request headers Cookie: JSESSIONID={t}; lang=en", (t,)),
-        lambda: (f"> Cookie: sid={t}; theme=dark", (t,)),
+        lambda: (f"2024-05-14T09:30:01Z INFO http request headers Cookie: JSESSIONID={t}; lang=en",
+                 (t, f"JSESSIONID={t}")),
+        lambda: (f"> Cookie: sid={t}; theme=dark", (t, f"sid={t}")),
         lambda: (f"2024-05-14T09:30:02Z WARN upstream auth failed Authorization: Bearer {t}", (t,)),
         lambda: (json.dumps({"ts": "2024-05-14T09:30:03Z", "headers": {"authorization": f"Bearer {t}"}}),
                  (t, f"Bearer {t}")),
         lambda: (f'10.1.2.3 - - [14/May/2024:09:30:00 +0000] "GET /app HTTP/1.1" 200 512 "-" "Mozilla/5.0" '
-                 f'"session={t}; _ga=GA1.1.123"', (t,)),
+                 f'"session={t}; _ga=GA1.1.123"', (t, f"session={t}")),
         lambda: (f'10.1.2.3 - - [14/May/2024:09:30:00 +0000] "GET /api/v1/me?access_token={t}&fields=id '
                  f'HTTP/1.1" 200 51 "-" "curl/8.4"', (t,)),
         lambda: (f"2024-05-14 INFO login attempt user=jane password=Xk9#mP2v{t[:6]}", (f"Xk9#mP2v{t[:6]}",)),
@@ -261,8 +261,7 @@ def _saml_tracer(b: _Builder, relative: str, i: int) -> bytes:
         "post": [["SAMLResponse", base64.b64encode(saml.encode()).decode()], ["RelayState", "/home"]],
         "responseStatus": 302, "saml": saml, "protocol": "SAML-P",
     }], "timestamp": "2024-05-14T09:30:00Z"}  # fmt: skip
-    b.store.planted[f"saml-session-{i}"] = session
-    b.store.known_misses[f"saml-nameid-{i}"] = nameid
+    b.store.planted.update({f"saml-session-{i}": session, f"saml-nameid-{i}": nameid})
     b.store.must_find.add((relative, ""))
     return json.dumps(doc, indent=2).encode()
 

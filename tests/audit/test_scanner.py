@@ -8,15 +8,13 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
-
 from harguard.audit import audit_file
 from harguard.audit.config import content_hash
 from harguard.audit.model import FileResult, FileTask
 from harguard.audit.scanner import describe_error
 from tests.audit.conftest import CONFIG
-from tests.audit.storegen import KEY, _Builder, _saml_tracer, generate_har
-from tests.leaks import assert_no_leak, assert_no_leak_deep
+from tests.audit.storegen import KEY, generate_har
+from tests.leaks import assert_no_leak
 from tests.planted import plants_by_id
 
 PLANT = plants_by_id()["req-header.authorization-bearer-jwt"]
@@ -92,16 +90,3 @@ def test_errors_are_described_without_their_message_unless_harguard_wrote_it() -
     secret = "Zq3xVb8LmN2pR7tY4wK9cD6eH5jA0sUf"
     assert describe_error(ValueError(f"invalid literal {secret!r}")) == "internal error (ValueError)"
     assert_no_leak(describe_error(OSError(2, "No such file", secret)), {"s": secret}, "OSError description")
-
-
-@pytest.mark.xfail(strict=True, reason="core: a SAMLResponse in a SAML-tracer `post` pair is not decoded")
-def test_core_decodes_the_saml_response_of_a_saml_tracer_export(tmp_path: Path) -> None:
-    """When this passes, move the NameID of `storegen._saml_tracer` back into `planted`."""
-    builder = _Builder(tmp_path, 1)
-    path = tmp_path / "trace.json"
-    path.write_bytes(_saml_tracer(builder, "trace.json", 1))
-    result = _audit(path, fix=True)
-    assert result.staged is not None
-    assert_no_leak_deep(
-        Path(result.staged).read_bytes(), builder.store.known_misses, "fixed SAML-tracer export"
-    )
