@@ -205,3 +205,24 @@ def test_an_incremental_run_rescans_only_what_changed(store: Store, tmp_path: Pa
     second = AuditRun(options, CONFIG).execute()
     assert second.scanned == 1 + first.failed and second.unchanged == first.files - 1 - first.failed
     assert second.findings == 1 and second.files_with_findings == 1
+
+
+def test_the_default_engine_finds_exactly_what_the_pure_python_one_finds(
+    scanned: Scanned, tmp_path: Path
+) -> None:
+    from harguard.audit import AuditConfig, AuditOptions, AuditRun
+
+    db = f"sqlite:///{tmp_path / 'auto.db'}"
+    options = AuditOptions(roots=[str(scanned.store.root)], db_url=db, tenant_pattern=TENANTS)
+    totals = AuditRun(options, AuditConfig(key=KEY)).execute()
+    reports = []
+    for url, run_id in ((db, totals.run_id), (scanned.db_url, scanned.totals.run_id)):
+        inventory = Inventory(url)
+        reports.append(
+            sorted(
+                (f.path, f.member, f.line, f.fingerprint, f.location)
+                for f in build_report(inventory, run_id).findings
+            )
+        )
+        inventory.close()
+    assert reports[0] == reports[1]
