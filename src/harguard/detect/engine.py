@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..types import Severity
+from ._hyperscan import scan as hs_scan
 from .catalogue import Rule
 
 try:
@@ -252,12 +253,10 @@ class _HyperscanBackend:
         self._keyword_ids = keyword_ids
         keyword_words = [re.escape(literals.words[i]) for i in keyword_ids]
         self._every = _compile(keyword_words, [caseless] * len(keyword_words)) if keyword_words else None
-        self._every_scratch = hyperscan.Scratch(self._every) if self._every is not None else None
         # Keyword-less rules (card numbers, IBANs) are placed by their own prefilter patterns.
         self._placing = list(literals.keywordless)
         placing = [for_hyperscan(rules[i].pattern) for i in self._placing]
         self._place = _compile(placing, [hyperscan.HS_FLAG_PREFILTER] * len(placing)) if placing else None
-        self._place_scratch = hyperscan.Scratch(self._place) if self._place is not None else None
 
     def _build_first(self, literals: _Literals, rules: Sequence[Rule], by_pattern: set[int]) -> None:
         assert hyperscan is not None
@@ -281,7 +280,6 @@ class _HyperscanBackend:
             expressions.append(pattern.encode())
             flags.append(prefilter)
         self._first = _compile(expressions, flags)
-        self._first_scratch = hyperscan.Scratch(self._first)
         self._by_pattern = by_pattern
 
     def placements(self, projected: bytes) -> dict[int, list[int]] | None:
@@ -289,12 +287,12 @@ class _HyperscanBackend:
         if self._place is None:
             return {}
         found: dict[int, list[int]] = defaultdict(list)
-        self._place.scan(projected, match_event_handler=_collect_end, context=found, scratch=self._place_scratch)
+        hs_scan(self._place, projected, _collect_end, found)
         return {self._placing[i]: ends for i, ends in found.items()}
 
     def _first_ids(self, projected: bytes) -> list[int]:
         seen: list[int] = []
-        self._first.scan(projected, match_event_handler=_collect_id, context=seen, scratch=self._first_scratch)
+        hs_scan(self._first, projected, _collect_id, seen)
         return seen
 
     def keyword_sightings(self, projected: bytes, ids: set[int]) -> dict[int, list[int]] | None:
@@ -302,7 +300,7 @@ class _HyperscanBackend:
         if self._every is None:
             return {}
         found: dict[int, list[int]] = defaultdict(list)
-        self._every.scan(projected, match_event_handler=_collect_end, context=found, scratch=self._every_scratch)
+        hs_scan(self._every, projected, _collect_end, found)
         return {self._keyword_ids[i]: ends for i, ends in found.items() if self._keyword_ids[i] in ids}
 
     def scan_first(self, projected: bytes) -> tuple[list[int], list[int], set[str]]:
@@ -439,7 +437,6 @@ class Engine:
         if backend == "hyperscan" and self._sighting_names:
             patterns = [p.encode() for p in (sighting_patterns or {}).values()]
             self._sightings_db = _compile(patterns, [0] * len(patterns))
-            self._sightings_scratch = hyperscan.Scratch(self._sightings_db)
 
     def hits(self, text: str) -> Hits:
         """Candidate rules and hint groups for `text`; empty means no rule can match."""
@@ -512,8 +509,7 @@ class Engine:
         if self._sightings_db is None:
             return None
         found: dict[int, list[int]] = defaultdict(list)
-        self._sightings_db.scan(_project(text), match_event_handler=_collect_end, context=found,  # type: ignore[attr-defined]
-                                scratch=self._sightings_scratch)  # fmt: skip
+        hs_scan(self._sightings_db, _project(text), _collect_end, found)
         return sorted(set(found.get(self._sighting_names.index(name), [])))
 
     def hint_sightings(self, text: str, hint: str) -> list[tuple[int, int]]:

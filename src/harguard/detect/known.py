@@ -16,6 +16,8 @@ try:
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
     hyperscan = None
 
+from ._hyperscan import scan as hs_scan
+
 __all__ = ["KnownSecrets", "spelling_pattern"]
 
 _UNRESERVED = frozenset("-._~")
@@ -82,7 +84,6 @@ class KnownSecrets:
                 elements=len(expressions),
                 flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
             )
-            self._scratch = hyperscan.Scratch(self._db)
 
     def __len__(self) -> int:
         return len(self._secrets)
@@ -106,7 +107,7 @@ class KnownSecrets:
         if self._db is not None:
             data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
             ids: list[int] = []
-            self._db.scan(data, match_event_handler=_collect, context=ids, scratch=self._scratch)
+            hs_scan(self._db, data, _collect, ids)
             return [self._secrets[i] for i in sorted(set(ids))]
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")

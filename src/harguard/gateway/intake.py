@@ -16,7 +16,6 @@ a small pool of them, one per worker thread (`SanitizerPool`).
 from __future__ import annotations
 
 import queue
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,11 +55,8 @@ class Sanitized:
 class SanitizerPool:
     """`size` Sanitizers built alike, each leased to one thread at a time.
 
-    Serialised for now: the core caches one hyperscan `Engine` per rule set per process
-    (`pipeline._ENGINES`) and shares it, with its scratch space, between Sanitizers; hyperscan
-    scratch space is single-threaded (concurrent scans raise ScratchInUseError). Until the core
-    gives each thread its own scratch, `_ENGINE_LOCK` lets one sanitization run at a time in this
-    process. The pool stays so that lifting the lock is the only change needed then.
+    A Sanitizer is safe to use from several threads (the core gives each thread its own hyperscan
+    scratch); the pool bounds how many uploads are sanitized at once, which bounds memory.
     """
 
     def __init__(self, factory: Callable[[], Sanitizer], size: int) -> None:
@@ -73,13 +69,9 @@ class SanitizerPool:
     def lease(self) -> Iterator[Sanitizer]:
         sanitizer = self._free.get()
         try:
-            with _ENGINE_LOCK:
-                yield sanitizer
+            yield sanitizer
         finally:
             self._free.put(sanitizer)
-
-
-_ENGINE_LOCK = threading.Lock()  # process-wide, like the engine cache it protects
 
 
 def clean_name(sanitizer: Sanitizer, name: str) -> str:
