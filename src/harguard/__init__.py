@@ -22,7 +22,7 @@ from .errors import (
     ResidualLeakError,
     TruncatedError,
 )
-from .pipeline import SanitizeResult, Sanitizer, Source
+from .pipeline import Sanitizer, SanitizeResult, Source
 from .policy import Policy
 from .report.manifest import Report
 from .types import Finding, Severity

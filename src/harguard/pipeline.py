@@ -31,7 +31,15 @@ from .har.load import LoadLimits, check_har, load_har, unpack
 from .har.walk import walk_entry, walk_log_fields
 from .policy import Policy
 from .redact.placeholders import PLACEHOLDER_PREFIX, Redactor
-from .redact.scrubber import CanaryMint, HEADER_HINTS, HINT_PATTERNS, SIGHTING_PATTERNS, KEY_HINTS, Limits, Scrubber
+from .redact.scrubber import (
+    HEADER_HINTS,
+    HINT_PATTERNS,
+    KEY_HINTS,
+    SIGHTING_PATTERNS,
+    CanaryMint,
+    Limits,
+    Scrubber,
+)
 from .report.manifest import Report
 from .types import Finding, Severity
 

@@ -185,7 +185,9 @@ class _PythonBackend:
     def __init__(self, literals: _Literals, rules: Sequence[Rule]) -> None:
         self._lit = literals
         self._rules = rules
-        self._any = re.compile(b"|".join(re.escape(w) for w in sorted(set(literals.words), key=len, reverse=True)))
+        self._any = re.compile(
+            b"|".join(re.escape(w) for w in sorted(set(literals.words), key=len, reverse=True))
+        )
         self._patterns = {name: re.compile(p.encode(), re.ASCII) for name, p in literals.patterns.items()}
 
     def pattern_hints(self, projected: bytes) -> set[str]:
@@ -339,7 +341,7 @@ def for_hyperscan(pattern: str) -> bytes:
     (`{10,}`). That only widens a prefilter (still a superset of what `re` matches) and turns a
     three-second compile into milliseconds."""
     return _WIDE_REPEAT.sub(
-        lambda m: "{%s,}" % m.group(1) if int(m.group(2)) >= 64 else m.group(0), pattern
+        lambda m: f"{{{m.group(1)},}}" if int(m.group(2)) >= 64 else m.group(0), pattern
     ).encode()
 
 

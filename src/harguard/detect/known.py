@@ -41,7 +41,7 @@ def _char_alternatives(ch: str) -> list[str]:
         alts.append(re.escape(_NAMED_ENTITIES[ch]))
     if ch == " ":
         alts.append(r"\+")
-    if ch in "/\"\\":
+    if ch in '/"\\':
         alts.append(re.escape("\\" + ch))
     return alts
 

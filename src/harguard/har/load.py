@@ -79,7 +79,9 @@ def unpack(data: bytes, *, name: str = "input", limits: LoadLimits | None = None
     """The documents inside `data`: itself, a gunzipped body, or every member of a zip."""
     limits = limits or LoadLimits()
     if len(data) > limits.max_input_bytes:
-        raise LimitExceededError(f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}")
+        raise LimitExceededError(
+            f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}"
+        )
     if data.startswith(_GZIP_MAGIC):
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             inner = _inflate(stream, compressed=len(data), limits=limits, what=name)
@@ -125,7 +127,9 @@ def decode_text(data: bytes, *, name: str) -> tuple[bytes, list[str]]:
             try:
                 return data[len(bom) :].decode(encoding).encode("utf-8"), notes
             except UnicodeDecodeError:
-                raise EncodingError(f"{name}: declares {encoding} by its byte-order mark but is not") from None
+                raise EncodingError(
+                    f"{name}: declares {encoding} by its byte-order mark but is not"
+                ) from None
     if len(data) >= 2 and (data[0] == 0 or data[1] == 0):
         raise EncodingError(f"{name}: looks like UTF-16 or UTF-32 without a byte-order mark")
     return data, notes
@@ -135,7 +139,9 @@ def load_har(data: bytes, *, name: str = "input", limits: LoadLimits | None = No
     """Parse one HAR document (already unpacked) or raise the InputError that says why not."""
     limits = limits or LoadLimits()
     if len(data) > limits.max_input_bytes:
-        raise LimitExceededError(f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}")
+        raise LimitExceededError(
+            f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}"
+        )
     size = len(data)
     data, notes = decode_text(data, name=name)
     head = data[:64].lstrip()

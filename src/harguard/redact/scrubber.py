@@ -32,16 +32,24 @@ from ..decode.base64 import is_binary
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
+from ..detect.entropy import is_placeholder_or_stopword
 from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
-from ..detect.entropy import is_placeholder_or_stopword
 from ..policy import Policy, normalize_key
 from ..types import Finding, Severity
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
 from .placeholders import PLACEHOLDER, PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
-__all__ = ["CanaryMint", "HEADER_HINTS", "HINT_PATTERNS", "SIGHTING_PATTERNS", "KEY_HINTS", "Limits", "Scrubber"]
+__all__ = [
+    "CanaryMint",
+    "HEADER_HINTS",
+    "HINT_PATTERNS",
+    "SIGHTING_PATTERNS",
+    "KEY_HINTS",
+    "Limits",
+    "Scrubber",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,8 @@ HEADER_HINTS = ("authorization", "cookie", "x-api-key", "-token", "api-key", "x-
 # an ASCII character (which could spell a key name).
 # Where a telling key is assigned a value (`apiKey: "`, `password=`): its separator's end.
 SIGHTING_PATTERNS = {
-    "assign": "(?i:" + "|".join(re.escape(w) for w in sorted(KEY_HINTS, key=len, reverse=True))
+    "assign": "(?i:"
+    + "|".join(re.escape(w) for w in sorted(KEY_HINTS, key=len, reverse=True))
     + r")[A-Za-z0-9_$.@-]{0,63}\\?[\"'`]?[ \t]{0,3}(?:=>|:=|[:=])",
 }
 HINT_PATTERNS = {
@@ -116,6 +125,8 @@ def may_have_layers(value: str) -> bool:
     if value[:1].isspace() and value.lstrip().startswith(_LAYER_STARTS):
         return True
     return len(value) >= 20 and _B64_TEXT.fullmatch(value) is not None
+
+
 _CODE_BARE = re.compile(r"^!?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|\d+|true|false|null|undefined|None)$")
 _IDENTIFIER = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z_]+(?:[.-][a-z_]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
 _CODE_WORDS = frozenset({
@@ -180,7 +191,9 @@ class Scrubber:
     def _record(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> None:
         self.kinds_seen[kind] += 1
         expires_at, links = jwt_facts(value, self.redactor) if value.startswith("eyJ") else (None, ())
-        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links))
+        self.on_finding(
+            Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links)
+        )
 
     def redact(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> str:
         """Replace a whole secret: JWTs partially, everything else by its placeholder."""
@@ -372,7 +385,9 @@ class Scrubber:
         as an AWS key id next to its secret) are redacted in this value too."""
         for secret, rule in survey.matches.items():
             if secret in value and self._rule_enabled(rule):
-                replacement = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
+                replacement = self.redact(
+                    secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc
+                )
                 value = value.replace(secret, replacement)
         return value
 
@@ -419,7 +434,11 @@ class Scrubber:
             if not self._rule_enabled(rule):
                 continue
             secret = text[m.start : m.end]
-            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end) or not _free(edits, m.start, m.end):
+            if (
+                is_placeholder(secret)
+                or text.startswith(PLACEHOLDER_PREFIX, m.end)
+                or not _free(edits, m.start, m.end)
+            ):
                 continue  # already redacted (a partial JWT ends in its placeholder) or claimed
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
             _claim(edits, m.start, m.end, new)

@@ -90,8 +90,13 @@ class Report:
             },
             "truncated": len(self.findings) > len(findings),
             "findings": [
-                {"kind": f.kind, "rule": f.rule, "location": f.location, "severity": f.severity.value,
-                 "fingerprint": f.fingerprint[:12]}
+                {
+                    "kind": f.kind,
+                    "rule": f.rule,
+                    "location": f.location,
+                    "severity": f.severity.value,
+                    "fingerprint": f.fingerprint[:12],
+                }
                 for f in findings
             ],  # fmt: skip
         }
