@@ -65,7 +65,7 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # usage errors (typer vendors click, so by duck type) and the unexpected
         if callable(getattr(exc, "show", None)) and hasattr(exc, "exit_code"):
-            exc.show()
+            exc.show()  # type: ignore[attr-defined]
             sys.exit(int(ExitCode.USAGE))
         if type(exc).__name__ == "Abort":
             sys.exit(130)

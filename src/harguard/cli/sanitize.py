@@ -120,7 +120,7 @@ def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Rep
     with atomic_output(destination) as handle:
         if destination.endswith(".gz"):
             with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as compressed:
-                return [sanitizer.sanitize_to(data, compressed, name=label)]
+                return [sanitizer.sanitize_to(data, compressed, name=label)]  # type: ignore[arg-type]
         return [sanitizer.sanitize_to(data, handle, name=label)]
 
 

@@ -226,7 +226,7 @@ class _Walker:
             else:
                 # A number under a credential key (an OTP, a PIN) is redacted like a string.
                 text = str(v)
-                new = self.scrub.value(text, key=inherited, loc=here, depth=self.depth, siblings=siblings,
+                new = self.scrub.value(text, key=inherited or k, loc=here, depth=self.depth, siblings=siblings,
                                        context=self.context)  # fmt: skip
                 if new != text:
                     self.changed = True

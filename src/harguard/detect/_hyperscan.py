@@ -14,7 +14,7 @@ from typing import Any
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
 
 __all__ = ["scan"]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import re._parser as sre_parse
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +39,7 @@ from .catalogue import Rule
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
 
 __all__ = ["HAVE_HYPERSCAN", "Engine", "Hits", "ValueMatch"]
 
@@ -166,11 +166,11 @@ class _Literals:
         for i, rule in enumerate(rules):
             for k in rule.keywords:
                 by_word[k.encode("ascii")].append(i)
-        for word, ids in by_word.items():
-            self._add(word, tuple(ids), None)
-        for name, words in hints.items():
-            for word in words:
-                self._add(word.lower().encode("ascii"), (), name)
+        for keyword, ids in by_word.items():
+            self._add(keyword, tuple(ids), None)
+        for name, hint_words in hints.items():
+            for hint_word in hint_words:
+                self._add(hint_word.lower().encode("ascii"), (), name)
         self.keywordless = tuple(i for i, r in enumerate(rules) if not r.keywords)
 
     def _add(self, word: bytes, rules: tuple[int, ...], hint: str | None) -> None:
@@ -492,8 +492,8 @@ class Engine:
                 if placements is None:
                     found.extend(ValueMatch(rule, s, e) for s, e in rule.matches(text))
                 elif rule_index in placements:
-                    ends = [(end, end) for end in placements[rule_index]]
-                    windows = _windows(ends, self._widths[rule_index] + 8, len(text))
+                    placed = [(end, end) for end in placements[rule_index]]
+                    windows = _windows(placed, self._widths[rule_index] + 8, len(text))
                     found.extend(ValueMatch(rule, s, e) for s, e in rule.matches_in(text, windows))
             elif rule_index in starts_by_rule:
                 starts = sorted(set(starts_by_rule[rule_index]))

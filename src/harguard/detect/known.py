@@ -14,7 +14,7 @@ from collections.abc import Mapping
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
 
 from ._hyperscan import scan as hs_scan
 
