@@ -39,9 +39,7 @@ def sanitize_command(
         str | None,
         typer.Option("--output", "-o", help="Output file ('-' for stdout), or a folder for several inputs."),
     ] = None,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the report to this file.")
-    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write the report to this file.")] = None,
     report_format: FormatOpt = ReportFormat.json,
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
@@ -63,9 +61,7 @@ def sanitize_command(
         task = progress.add_task("sanitizing", total=len(inputs))
         for name in inputs:
             try:
-                reports.extend(
-                    _sanitize_one(sanitizer, name, _output_for(name, output, several=len(inputs) > 1))
-                )
+                reports.extend(_sanitize_one(sanitizer, name, _output_for(name, output, several=len(inputs) > 1)))
             except (HarguardError, OSError) as exc:
                 code = exit_code_for(exc)
                 worst = code if worst == ExitCode.OK else worst
@@ -73,9 +69,7 @@ def sanitize_command(
             progress.advance(task)
     if report is not None and reports:
         with atomic_output(report) as handle:
-            handle.write(
-                render_sarif(reports) if report_format == ReportFormat.sarif else render_json(reports)
-            )
+            handle.write(render_sarif(reports) if report_format == ReportFormat.sarif else render_json(reports))
     if not quiet and reports:
         console.print(summary_table(reports, title="sanitized"))
     raise typer.Exit(int(worst))
@@ -124,9 +118,7 @@ def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Rep
         return [sanitizer.sanitize_to(data, handle, name=label)]
 
 
-def _sanitize_archive(
-    sanitizer: Sanitizer, members: list[tuple[str, bytes]], destination: str
-) -> list[Report]:
+def _sanitize_archive(sanitizer: Sanitizer, members: list[tuple[str, bytes]], destination: str) -> list[Report]:
     """A zip of HARs becomes a zip of sanitized HARs; one bad member means no archive."""
     buffer = io.BytesIO()
     reports = []

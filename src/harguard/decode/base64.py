@@ -102,9 +102,7 @@ class Base64Layer:
     name = "base64"
 
     def sniff(self, text: str) -> bool:
-        return len(text) >= _MIN_LENGTH and (
-            _STD.fullmatch(text) is not None or _URLSAFE.fullmatch(text) is not None
-        )
+        return len(text) >= _MIN_LENGTH and (_STD.fullmatch(text) is not None or _URLSAFE.fullmatch(text) is not None)
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
         decoded = decode_text(text)

@@ -17,9 +17,7 @@ __all__ = ["HTMLLayer", "XMLLayer"]
 
 _TAG = re.compile(r"<(input|meta|param)\b([^<>]{0,4000})>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_HTML_HINT = re.compile(
-    r"(?i)<(?:!doctype\s+html|html|head|body|form|input|script|div|meta|a\s|p>|span|table)\b"
-)
+_HTML_HINT = re.compile(r"(?i)<(?:!doctype\s+html|html|head|body|form|input|script|div|meta|a\s|p>|span|table)\b")
 
 
 class HTMLLayer:

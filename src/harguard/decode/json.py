@@ -96,15 +96,11 @@ def _decode_key(raw: str) -> str:
         return raw
 
 
-def _edit_in_place(
-    text: str, keys: list[str], scrub: Scrub, context: object, *, loc: str, depth: int
-) -> str | None:
+def _edit_in_place(text: str, keys: list[str], scrub: Scrub, context: object, *, loc: str, depth: int) -> str | None:
     """Replace the scalar values of plain telling keys where they stand, without a parse."""
     if not keys:
         return scrub.apply_survey_raw(text, context, loc=f"{loc}/json:$")
-    pattern = re.compile(
-        '"(' + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"\\s*:'
-    )
+    pattern = re.compile('"(' + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"\\s*:')
     targets: list[tuple[str, int]] = []
     for m in pattern.finditer(text):
         at = m.end()
@@ -160,12 +156,7 @@ class _Walker:
         if isinstance(node, dict):
             return self._object(node, loc, key)
         if isinstance(node, list):
-            if (
-                len(node) == 2
-                and isinstance(node[0], str)
-                and isinstance(node[1], str)
-                and _NAME.fullmatch(node[0])
-            ):
+            if len(node) == 2 and isinstance(node[0], str) and isinstance(node[1], str) and _NAME.fullmatch(node[0]):
                 # `["SAMLResponse", "PHNh…"]` (SAML-tracer `post`, form dumps): a name and its value.
                 new = self.scrub.pair(node[0], node[1], loc=f"{loc}[1]", depth=self.depth)
                 if new != node[1]:

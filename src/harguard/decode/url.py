@@ -55,9 +55,7 @@ def scrub_url(url: str, scrub: Scrub, *, loc: str, depth: int) -> str:
     m = _URL.fullmatch(url)
     if m is None:
         return scrub.leaf(url, loc=loc, depth=depth)
-    scheme, userinfo, host, path, query, fragment = m.group(
-        "scheme", "userinfo", "host", "path", "query", "fragment"
-    )
+    scheme, userinfo, host, path, query, fragment = m.group("scheme", "userinfo", "host", "path", "query", "fragment")
     depth += 1
     out = [scheme or ""]
     if host is not None:

@@ -155,9 +155,7 @@ class _Literals:
     """Every literal (rule keywords and hint words) with an id, and which rules/hints own it;
     plus the hint patterns (regular expressions that answer a yes/no question)."""
 
-    def __init__(
-        self, rules: Sequence[Rule], hints: Mapping[str, Sequence[str]], patterns: Mapping[str, str]
-    ) -> None:
+    def __init__(self, rules: Sequence[Rule], hints: Mapping[str, Sequence[str]], patterns: Mapping[str, str]) -> None:
         self.patterns = dict(patterns)
         self.words: list[bytes] = []
         self.rules_of: list[tuple[int, ...]] = []
@@ -185,9 +183,7 @@ class _PythonBackend:
     def __init__(self, literals: _Literals, rules: Sequence[Rule]) -> None:
         self._lit = literals
         self._rules = rules
-        self._any = re.compile(
-            b"|".join(re.escape(w) for w in sorted(set(literals.words), key=len, reverse=True))
-        )
+        self._any = re.compile(b"|".join(re.escape(w) for w in sorted(set(literals.words), key=len, reverse=True)))
         self._patterns = {name: re.compile(p.encode(), re.ASCII) for name, p in literals.patterns.items()}
 
     def pattern_hints(self, projected: bytes) -> set[str]:
@@ -340,9 +336,7 @@ def for_hyperscan(pattern: str) -> bytes:
     """The pattern as hyperscan compiles it: large bounded repeats (`{10,4096}`) become open
     (`{10,}`). That only widens a prefilter (still a superset of what `re` matches) and turns a
     three-second compile into milliseconds."""
-    return _WIDE_REPEAT.sub(
-        lambda m: f"{{{m.group(1)},}}" if int(m.group(2)) >= 64 else m.group(0), pattern
-    ).encode()
+    return _WIDE_REPEAT.sub(lambda m: f"{{{m.group(1)},}}" if int(m.group(2)) >= 64 else m.group(0), pattern).encode()
 
 
 _DATABASES: dict[str, object] = {}
@@ -352,9 +346,7 @@ def _compile(expressions: list[bytes], flags: list[int]) -> object:
     """Compile (or reuse) a block-mode database; compiled databases are cached in the process
     and on disk (`$XDG_CACHE_HOME/harguard`), since the catalogue compiles in about a second."""
     assert hyperscan is not None
-    digest = hashlib.sha256(
-        repr((expressions, flags, getattr(hyperscan, "__version__", ""))).encode()
-    ).hexdigest()[:32]
+    digest = hashlib.sha256(repr((expressions, flags, getattr(hyperscan, "__version__", ""))).encode()).hexdigest()[:32]
     found = _DATABASES.get(digest)
     if found is not None:
         return found

@@ -142,9 +142,7 @@ class Positions:
         return None
 
     # -- keys (query, form, JSON, multipart, XML, key: value in text) ----------------------
-    def key(
-        self, name: str, *, value: str | None = None, siblings: Collection[str] | None = None
-    ) -> Position | None:
+    def key(self, name: str, *, value: str | None = None, siblings: Collection[str] | None = None) -> Position | None:
         """Verdict for a value stored under key `name`.
 
         `siblings` are the normalised names of the other keys in the same object or query
@@ -212,9 +210,7 @@ class Positions:
 
     def is_sensitive_key(self, name: str) -> bool:
         """Whether `name` could ever be a credential or PII key (used to skip clean objects)."""
-        return self.key(name, siblings=self._person_siblings) is not None or (
-            normalize_key(name) in self._conditional
-        )
+        return self.key(name, siblings=self._person_siblings) is not None or (normalize_key(name) in self._conditional)
 
     # -- cookies -------------------------------------------------------------------------
     def cookie(self, name: str, host: str | None = None) -> Position | None:

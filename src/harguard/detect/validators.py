@@ -29,9 +29,7 @@ _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _B64URL_RE = re.compile(r"^[A-Za-z0-9_-]*={0,2}$", re.ASCII)
 _B64_RE = re.compile(r"^[A-Za-z0-9+/]*={0,2}$", re.ASCII)
 _IDENT_PATH_RE = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|\?\.)[A-Za-z_$][A-Za-z0-9_$]*)+(?:\(\))?$")
-_ASSET_RE = re.compile(
-    r"\.(?:js|mjs|css|map|png|jpe?g|gif|svg|webp|woff2?|ttf|ico|html?|json)$", re.IGNORECASE
-)
+_ASSET_RE = re.compile(r"\.(?:js|mjs|css|map|png|jpe?g|gif|svg|webp|woff2?|ttf|ico|html?|json)$", re.IGNORECASE)
 _VERSION_RE = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.-]+)?$", re.ASCII)
 _PATH_RE = re.compile(r"^(?:~?/|\.\.?/|[A-Za-z]:\\)", re.ASCII)  # /home/x, ~/x, ./x, C:\x
 _SRI_RE = re.compile(r"^sha(?:1|256|384|512)-", re.IGNORECASE)
