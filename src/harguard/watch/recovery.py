@@ -93,7 +93,7 @@ def _exposure(e: Exposure, history: list[StatusChange]) -> dict[str, Any]:
         "exposed_at": e.exposed_at.isoformat(),
         "expires_at": e.expires_at.isoformat() if e.expires_at else None,
         "origin": e.origin,
-        "linked": sorted(e.links),
+        "linked": ", ".join(sorted(e.links)),
         "history": [{"status": h.status, "at": h.at.isoformat(), "reason": h.reason} for h in history],
     }
 

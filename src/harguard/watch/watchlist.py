@@ -205,17 +205,19 @@ class Watchlist:
             for i in items
         ]
         insert = _insert_ignoring_conflicts(conn, t)
-        plain = [row for row, item in zip(rows, items, strict=True) if not item.links]
-        linked_items = [item for item in items if item.links]
+        # SQLite's executemany reports an exact rowcount, so rows without links skip RETURNING
+        # (much faster for a bulk import); elsewhere the RETURNING rows are the count.
+        fast = conn.dialect.name == "sqlite"
+        plain = [row for row, item in zip(rows, items, strict=True) if fast and not item.links]
+        linked_items = [item for item in items if item.links or not fast]
         added = 0
         if plain:
-            # No ids needed: a plain executemany, much faster than RETURNING row by row.
             added += max(conn.execute(insert, plain).rowcount or 0, 0)
         if not linked_items:
             return added
         key_columns = (t.c.fingerprint, t.c.tenant, t.c.case_ref, t.c.source)
         stmt = insert.returning(t.c.id, *key_columns)
-        linked_rows = [row for row, item in zip(rows, items, strict=True) if item.links]
+        linked_rows = [row for row, item in zip(rows, items, strict=True) if item.links or not fast]
         ids = {(r.fingerprint, r.tenant, r.case_ref, r.source): r.id for r in conn.execute(stmt, linked_rows)}
         links = [
             {"exposure_id": ids[key], "claim": claim, "fingerprint": fingerprint}
