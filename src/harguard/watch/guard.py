@@ -36,11 +36,11 @@ class OutboundGuard:
     def _scan(self, text: str, *, name: str) -> tuple[str, list[str]]:
         """sanitize_text over `text` with the kinds of our own placeholders neutralised.
 
-        A placeholder (`[REDACTED:kind:<12 hex>]`) cannot hold a secret, but the core's text
-        layers may read `email:<hex>` inside one as a key/value pair and redact it again (a core
-        bug, reported). Rewriting the kind to `x` keeps it a placeholder the core recognises
-        (so `sessionToken=[REDACTED:x:…]` stays clean) while `x:<hex>` names nothing sensitive;
-        the original kinds are put back afterwards.
+        A placeholder (`[REDACTED:kind:<12 hex>]`) cannot hold a secret, but a text layer may
+        read `email:<hex>` inside one as a key/value pair and redact it again (the core did
+        until 71d4305; kept as defence in depth). Rewriting the kind to `x` keeps it a
+        placeholder the core recognises (so `sessionToken=[REDACTED:x:…]` stays clean) while
+        `x:<hex>` names nothing sensitive; the original kinds are put back afterwards.
         """
         kinds: list[str] = []
 
@@ -77,13 +77,9 @@ class OutboundGuard:
         except ResidualLeakError:
             raise
         except HarguardError as exc:
-            raise ResidualLeakError(
-                f"{what}: the outbound scan failed ({type(exc).__name__}); not sent"
-            ) from None
+            raise ResidualLeakError(f"{what}: the outbound scan failed ({type(exc).__name__}); not sent") from None
         if new != text or kinds:
-            raise ResidualLeakError(
-                f"{what}: the payload would leak {', '.join(kinds) or 'a secret'}; not sent"
-            )
+            raise ResidualLeakError(f"{what}: the payload would leak {', '.join(kinds) or 'a secret'}; not sent")
 
 
 def _withheld(alert: Alert) -> Alert:
