@@ -115,9 +115,7 @@ def apply_fix(
         os.utime(target, ns=(now.st_atime_ns, now.st_mtime_ns), follow_symlinks=False)
     except OSError as exc:
         discard(staged)
-        raise StoreError(
-            f"{target}: cannot replace the file ({exc.strerror or type(exc).__name__})"
-        ) from None
+        raise StoreError(f"{target}: cannot replace the file ({exc.strerror or type(exc).__name__})") from None
     return FixOutcome("rewritten", quarantined_to=str(copied) if copied else None)
 
 

@@ -18,11 +18,10 @@ import sqlalchemy as sa
 
 from .._version import __version__
 from ..errors import StoreError
-from ..report.manifest import Report
 from ..settings import normalize_database_url
 from ..types import Severity
-from ..watch.watchlist import exposures_from_report
-from .model import AuditFinding, FileResult, MemberResult, Status
+from .exposures import record_exposures
+from .model import FileResult, MemberResult, Status
 from .tables import actions, audit_metadata, exposures, files, findings, runs
 
 __all__ = ["Inventory", "KnownFile", "Placed", "RunInfo", "ident"]
@@ -91,9 +90,7 @@ class Inventory:
         with self.engine.begin() as conn:
             other = conn.execute(sa.select(runs.c.id).where(runs.c.key_id != key_id).limit(1)).first()
             if other is not None:
-                raise StoreError(
-                    "this inventory was built with another fingerprint key; use that key or a new --db"
-                )
+                raise StoreError("this inventory was built with another fingerprint key; use that key or a new --db")
             inserted = conn.execute(
                 runs.insert().values(
                     started_at=_now(),
@@ -126,9 +123,7 @@ class Inventory:
     def finish_run(self, run_id: int, *, status: str, counts: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                runs.update()
-                .where(runs.c.id == run_id)
-                .values(status=status, finished_at=_now(), counts=counts)
+                runs.update().where(runs.c.id == run_id).values(status=status, finished_at=_now(), counts=counts)
             )
 
     def last_run(self) -> int | None:
@@ -160,9 +155,7 @@ class Inventory:
                 conn.execute(files.update().where(files.c.parent.in_(chunk)).values(last_run=run_id))
             for r in results:  # a touched file keeps its content (same hash) but may have a new time
                 conn.execute(
-                    files.update()
-                    .where(files.c.ident == ident(r.path))
-                    .values(size=r.size, mtime_ns=r.mtime_ns)
+                    files.update().where(files.c.ident == ident(r.path)).values(size=r.size, mtime_ns=r.mtime_ns)
                 )
 
     def record(self, run_id: int, placed: Sequence[Placed], *, ruleset: str) -> None:
@@ -205,13 +198,10 @@ class Inventory:
         result = item.result
         parent = ident(result.path)
         if file_hash == "" and self._settle_pending(conn, result) and not result.findings:
-            conn.execute(
-                files.update().where(files.c.parent == parent).values(last_run=run_id, scanned_at=_now())
-            )
+            conn.execute(files.update().where(files.c.parent == parent).values(last_run=run_id, scanned_at=_now()))
             return
         existing = {
-            r.ident: r.id
-            for r in conn.execute(sa.select(files.c.id, files.c.ident).where(files.c.parent == parent))
+            r.ident: r.id for r in conn.execute(sa.select(files.c.id, files.c.ident).where(files.c.parent == parent))
         }
         wanted = {ident(result.path, m.member): m for m in result.members}
         gone = [fid for key, fid in existing.items() if key not in wanted]
@@ -220,9 +210,7 @@ class Inventory:
             conn.execute(files.delete().where(files.c.id.in_(gone)))
         if existing:
             conn.execute(
-                findings.delete().where(
-                    findings.c.file_id.in_(list(existing.values())), findings.c.state == "open"
-                )
+                findings.delete().where(findings.c.file_id.in_(list(existing.values())), findings.c.state == "open")
             )
         now = _now()
         for key, member in wanted.items():
@@ -271,55 +259,7 @@ class Inventory:
                         for f in member.findings
                     ],
                 )
-                self._expose(conn, result.path, member, tenant, case)
-
-    def _expose(
-        self, conn: sa.Connection, path: str, member: MemberResult, tenant: str | None, case: str | None
-    ) -> None:
-        """Every credential, with the file's own time as its exposure time (the earliest wins)."""
-        origin = f"{path}:{member.member}" if member.member else path
-        when = datetime.fromtimestamp(member.mtime or 0, UTC)
-        report = Report(
-            source=origin, findings=[f.as_finding() for f in member.findings], context=member.context
-        )
-        first: dict[str, AuditFinding] = {}
-        for f in member.findings:
-            first.setdefault(f.fingerprint, f)
-        for exp in exposures_from_report(
-            report, source="audit", exposed_at=when, tenant=tenant, case=case, origin=origin
-        ):
-            found = first[exp.fingerprint]
-            key = (
-                exposures.c.fingerprint == exp.fingerprint,
-                exposures.c.tenant == (tenant or ""),
-                exposures.c.case_ref == (case or ""),
-            )
-            row = conn.execute(
-                sa.select(exposures.c.id, exposures.c.exposed_at, exposures.c.severity).where(*key)
-            ).first()
-            values = dict(
-                kind=exp.kind,
-                rule=found.rule,
-                severity=exp.severity,
-                location=found.location,
-                exposed_at=when,
-                origin=origin,
-                expires_at=found.expires_at,
-                links=dict(exp.links),
-                context=_jsonable(exp.context),
-            )
-            if row is None:
-                conn.execute(
-                    exposures.insert().values(
-                        fingerprint=exp.fingerprint,
-                        tenant=tenant or "",
-                        case_ref=case or "",
-                        published=False,
-                        **values,
-                    )
-                )
-            elif _aware(row.exposed_at) > when:
-                conn.execute(exposures.update().where(exposures.c.id == row.id).values(**values))
+                record_exposures(conn, path=result.path, member=member, tenant=tenant, case=case)
 
     # -- fixes -----------------------------------------------------------------------------
     def record_fix(
@@ -362,9 +302,7 @@ class Inventory:
             if action == "rewritten":
                 self._mark_fixed(conn, parent, after_hash=after_hash, size=size)
 
-    def _mark_fixed(
-        self, conn: sa.Connection, parent: str, *, after_hash: str | None, size: int | None
-    ) -> None:
+    def _mark_fixed(self, conn: sa.Connection, parent: str, *, after_hash: str | None, size: int | None) -> None:
         now = _now()
         ids = [r.id for r in conn.execute(sa.select(files.c.id).where(files.c.parent == parent))]
         conn.execute(findings.update().where(findings.c.file_id.in_(ids)).values(state="fixed"))
@@ -427,20 +365,6 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     if key is None:  # pragma: no cover - every table here has an integer primary key
         raise StoreError("the database returned no id for a new row")
     return int(key[0])
-
-
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -87,9 +87,7 @@ class AuditTotals:
 class AuditRun:
     """Runs one audit; `execute()` returns the totals (the report reads the inventory)."""
 
-    def __init__(
-        self, options: AuditOptions, config: AuditConfig, *, progress: Progress | None = None
-    ) -> None:
+    def __init__(self, options: AuditOptions, config: AuditConfig, *, progress: Progress | None = None) -> None:
         self.options = options
         self.config = config
         self.progress = progress or (lambda *_: None)
@@ -148,9 +146,7 @@ class AuditRun:
     def _plan(self, run_id: int) -> list[FileTask]:
         stats = WalkStats()
         found = list(
-            walk_paths(
-                self.options.roots, exclude=self.options.exclude, exclude_paths=self._own_paths(), stats=stats
-            )
+            walk_paths(self.options.roots, exclude=self.options.exclude, exclude_paths=self._own_paths(), stats=stats)
         )
         for leftover in stats.staging:  # a killed fix's staged copy: sanitized data only
             discard(leftover)
@@ -195,15 +191,9 @@ class AuditRun:
 
     def _is_done(self, previous: KnownFile, item: StoreFile) -> bool:
         """Already recorded by the run being resumed, and not touched since."""
-        if (
-            previous.size != item.size
-            or previous.mtime_ns != item.mtime_ns
-            or previous.ruleset != self.ruleset
-        ):
+        if previous.size != item.size or previous.mtime_ns != item.mtime_ns or previous.ruleset != self.ruleset:
             return False
-        return (
-            not (self.options.fix and previous.status == Status.FINDINGS) and previous.status != Status.ERROR
-        )
+        return not (self.options.fix and previous.status == Status.FINDINGS) and previous.status != Status.ERROR
 
     def _reusable_hash(self, previous: KnownFile | None) -> str | None:
         """The hash that lets a worker skip an unchanged file, unless the file must be scanned again."""
@@ -279,9 +269,7 @@ class AuditRun:
         count = len(result.findings)
         if result.staged is None:
             detail = result.fix_error or "no sanitized version could be produced"
-            self.inventory.record_fix(
-                run_id, path=result.path, action="refused", detail=detail, findings_count=count
-            )
+            self.inventory.record_fix(run_id, path=result.path, action="refused", detail=detail, findings_count=count)
             self.totals.refused += 1
             return
         self.inventory.record_fix(

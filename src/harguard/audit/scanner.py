@@ -70,11 +70,7 @@ def _audit(task: FileTask, config: AuditConfig) -> FileResult:
         head = handle.read(SAMPLE_BYTES)
     name = os.path.basename(task.path)
     kind = classify(name, head)
-    if (
-        sniff_container(head) is None
-        and kind in ("text", "ndjson")
-        and head[:2] not in (b"\xff\xfe", b"\xfe\xff")
-    ):
+    if sniff_container(head) is None and kind in ("text", "ndjson") and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         _audit_text_stream(result, sanitizer, task=task, config=config, kind=kind)
     else:
         _audit_in_memory(result, sanitizer, task=task, config=config, name=name)
@@ -87,9 +83,7 @@ def _audit_text_stream(
     """Logs can be far larger than memory: read, scan and (when fixing) write block by block."""
     scanner = TextScanner(sanitizer, name=task.path, fixing=task.fix)
     writer = StagedWriter(task.path, key=config.key) if task.fix else None
-    member = MemberResult(
-        member="", kind=kind, size=result.size, mtime=result.mtime_ns / 1e9, status=Status.CLEAN
-    )
+    member = MemberResult(member="", kind=kind, size=result.size, mtime=result.mtime_ns / 1e9, status=Status.CLEAN)
     try:
         with open(task.path, "rb") as handle:
             for i, raw in enumerate(iter_blocks(handle, size=config.block_chars)):
@@ -231,9 +225,7 @@ def _scan_leaf(node: Node, sanitizer: Sanitizer, *, config: AuditConfig, fix: bo
     return member
 
 
-def _scan_har(
-    node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, fix: bool
-) -> None:
+def _scan_har(node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, fix: bool) -> None:
     label = node.member or node.name
     data, kinds = mask(node.data)
     try:

@@ -62,9 +62,7 @@ findings = sa.Table(
     "audit_findings",
     audit_metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "file_id", sa.Integer, sa.ForeignKey("audit_files.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
+    sa.Column("file_id", sa.Integer, sa.ForeignKey("audit_files.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("kind", sa.String(64), nullable=False),
     sa.Column("rule", sa.String(128), nullable=False),
     sa.Column("severity", sa.String(16), nullable=False),

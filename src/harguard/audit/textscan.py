@@ -138,9 +138,7 @@ class TextScanner:
             except ResidualLeakError:
                 self.residual_lines.append(first + i)
                 continue
-            self.findings.extend(
-                AuditFinding.of(f, line=first + i) for f in self._real(report.findings, line)
-            )
+            self.findings.extend(AuditFinding.of(f, line=first + i) for f in self._real(report.findings, line))
 
     def _attribute(self, block: str, out: str, findings: list[Finding], first: int) -> list[AuditFinding]:
         in_lines = block.splitlines(keepends=True)
@@ -164,11 +162,7 @@ class TextScanner:
         used: set[int] = set()
         for f in findings:
             queue = exact.get((f.fingerprint, f.rule, f.kind))
-            index = (
-                queue.popleft()
-                if queue
-                else (by_print[f.fingerprint][0] if by_print.get(f.fingerprint) else None)
-            )
+            index = queue.popleft() if queue else (by_print[f.fingerprint][0] if by_print.get(f.fingerprint) else None)
             if index is None:
                 left.append(f)
                 continue

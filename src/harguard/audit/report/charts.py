@@ -9,9 +9,7 @@ __all__ = ["bar_chart"]
 _PALETTE = ("#b42318", "#d9480f", "#e67700", "#2b8a3e", "#1864ab", "#5f3dc4", "#495057")
 
 
-def bar_chart(
-    data: dict[str, int], *, title: str, colors: dict[str, str] | None = None, width: int = 560
-) -> str:
+def bar_chart(data: dict[str, int], *, title: str, colors: dict[str, str] | None = None, width: int = 560) -> str:
     """Horizontal bars, one per label, with the count at the end; an empty chart says so."""
     items = [(label, value) for label, value in data.items()][:20]
     if not items or not any(v for _, v in items):

@@ -166,9 +166,7 @@ def render_sarif(report: AuditReport) -> bytes:
             {
                 "ruleId": f.rule,
                 "level": _LEVEL.get(f.severity, "warning"),
-                "message": {
-                    "text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"
-                },
+                "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
                 "locations": [
                     {
                         "physicalLocation": physical,

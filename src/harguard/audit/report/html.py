@@ -53,8 +53,7 @@ def render_html(report: AuditReport) -> bytes:
         f"{escape(', '.join(report.run['roots']))}</p>",
         '<div class="cards">'
         + "".join(
-            f'<div class="card{" bad" if bad and n else ""}"><b>{n}</b>{escape(label)}</div>'
-            for label, n, bad in cards
+            f'<div class="card{" bad" if bad and n else ""}"><b>{n}</b>{escape(label)}</div>' for label, n, bad in cards
         )
         + "</div>",
         "<h2>Findings</h2><div class='charts'>",

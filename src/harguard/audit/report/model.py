@@ -122,15 +122,11 @@ class AuditReport:
 def build_report(inventory: Inventory, run_id: int) -> AuditReport:
     with inventory.engine.connect() as conn:
         run = conn.execute(sa.select(runs).where(runs.c.id == run_id)).one()
-        file_rows = list(
-            conn.execute(sa.select(files).where(files.c.last_run == run_id).order_by(files.c.path))
-        )
+        file_rows = list(conn.execute(sa.select(files).where(files.c.last_run == run_id).order_by(files.c.path)))
         query = (
             sa.select(findings, files.c.path, files.c.member, files.c.tenant, files.c.case_ref, files.c.mtime)
             .join(files, files.c.id == findings.c.file_id)
-            .where(
-                files.c.last_run == run_id, sa.or_(findings.c.state == "open", findings.c.run_id == run_id)
-            )
+            .where(files.c.last_run == run_id, sa.or_(findings.c.state == "open", findings.c.run_id == run_id))
             .order_by(files.c.path, files.c.member, findings.c.line, findings.c.id)
         )
         finding_rows = [

@@ -55,9 +55,7 @@ def summary_tables(report: AuditReport) -> Group:
 def _riskiest(report: AuditReport) -> Table:
     table = Table(title="riskiest files", title_justify="left")
     for column in ("file", "tenant", "case", "findings", "critical", "kinds"):
-        table.add_column(
-            column, overflow="fold", justify="right" if column in ("findings", "critical") else "left"
-        )
+        table.add_column(column, overflow="fold", justify="right" if column in ("findings", "critical") else "left")
     for f in report.riskiest[:_SHOWN]:
         kinds = ", ".join(f"{k} {n}" for k, n in f.kinds.most_common(4))
         table.add_row(

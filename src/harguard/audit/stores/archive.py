@@ -216,9 +216,7 @@ def _open_tar(node: Node, budget: Budget) -> list[Node]:
             for info in archive:
                 member = _child_member(node, info.name)
                 if not info.isreg():
-                    kind = (
-                        "directory" if info.isdir() else "link" if info.issym() or info.islnk() else "special"
-                    )
+                    kind = "directory" if info.isdir() else "link" if info.issym() or info.islnk() else "special"
                     children.append(Node(info.name, member, b"", float(info.mtime), info=info, skipped=kind))
                     continue
                 budget.charge_member(member)
@@ -257,9 +255,7 @@ def rebuild(node: Node) -> bytes | None:
     for child in node.children:
         if child.unread or child.skipped == "encrypted":
             raise StoreError(f"{_label(child)}: unreadable member; the archive cannot be rebuilt safely")
-    datas = [
-        out if out is not None else child.data for child, out in zip(node.children, outputs, strict=True)
-    ]
+    datas = [out if out is not None else child.data for child, out in zip(node.children, outputs, strict=True)]
     return _WRITERS[node.format](node, datas)
 
 
@@ -268,9 +264,7 @@ def _write_stream(node: Node, datas: list[bytes]) -> bytes:
     if node.format == "gz":
         buffer = io.BytesIO()
         mtime = node.facts.get("mtime") or 0
-        with gzip.GzipFile(
-            filename=node.children[0].name, mode="wb", fileobj=buffer, mtime=int(mtime)
-        ) as out:
+        with gzip.GzipFile(filename=node.children[0].name, mode="wb", fileobj=buffer, mtime=int(mtime)) as out:
             out.write(data)
         return buffer.getvalue()
     if node.format == "bz2":
@@ -288,9 +282,7 @@ def _write_zip(node: Node, datas: list[bytes]) -> bytes:
         for child, data in zip(node.children, datas, strict=True):
             old: zipfile.ZipInfo = child.info
             info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
-            info.compress_type = (
-                old.compress_type if old.compress_type in _ZIP_METHODS else zipfile.ZIP_DEFLATED
-            )
+            info.compress_type = old.compress_type if old.compress_type in _ZIP_METHODS else zipfile.ZIP_DEFLATED
             info.external_attr, info.comment, info.create_system = (
                 old.external_attr,
                 old.comment,
