@@ -24,7 +24,7 @@ from .detect.catalogue import Rule, builtin_rules
 from .detect.engine import Engine
 from .detect.known import KnownSecrets
 from .detect.position import Positions
-from .errors import InputError, ResidualLeakError
+from .errors import InputError, NotHARError, ResidualLeakError
 from .har import _json
 from .har.context import CaptureContext
 from .har.load import LoadLimits, check_har, load_har, unpack
@@ -179,7 +179,7 @@ class Sanitizer:
                 raise InputError(f"{label}: cannot read ({exc.strerror})") from None
         documents = unpack(data, name=label, limits=self.load_limits)
         if len(documents) != 1:
-            raise InputError(f"{label}: the archive holds {len(documents)} files; sanitize them one by one")
+            raise NotHARError(f"{label}: the archive holds {len(documents)} files, not one HAR (the CLI takes archives)")
         member_name, member = documents[0]
         loaded = load_har(member, name=member_name, limits=self.load_limits)
         return loaded.document, loaded.indent, member_name, loaded.notes, len(data)

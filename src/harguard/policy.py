@@ -33,8 +33,9 @@ from typing import Any, Literal
 
 from .detect.catalogue import Rule, load_rule_file, parse_rules
 from .errors import PolicyError
+from .keynames import normalize_key
 
-__all__ = ["Policy", "normalize_key"]
+__all__ = ["Policy"]
 
 ServerIPMode = Literal["keep", "private", "all"]
 JWTMode = Literal["partial", "whole"]
@@ -43,19 +44,6 @@ _TOP_KEYS = {"pii", "server_ip", "jwt", "allow", "disable", "add", "rule"}
 _ALLOW_KEYS = {"cookies", "keys", "headers", "values"}
 _DISABLE_KEYS = {"rules", "kinds"}
 _ADD_KEYS = {"keys", "headers", "rule_files"}
-
-
-_NORMALIZED: dict[str, str] = {}
-
-
-def normalize_key(name: str) -> str:
-    """`access_token`, `accessToken` and `Access-Token` are one key: `accesstoken`."""
-    found = _NORMALIZED.get(name)
-    if found is None:
-        found = name.lower().replace("_", "").replace("-", "").replace(".", "").replace(" ", "")
-        if len(_NORMALIZED) < 100_000:
-            _NORMALIZED[name] = found
-    return found
 
 
 @dataclass(frozen=True)

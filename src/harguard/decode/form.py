@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
-from ..policy import normalize_key
+from ..keynames import normalize_key
 from ._api import Scrub
 
 __all__ = ["FormLayer", "encode_component", "scrub_pairs"]

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from typing import Any
 
 from ..har import _json
-from ..policy import normalize_key
+from ..keynames import normalize_key
 from ._api import Scrub
 
 __all__ = ["JSONLayer"]

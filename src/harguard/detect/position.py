@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from ..policy import Policy, normalize_key
+from ..keynames import normalize_key
+from ..policy import Policy
 from ..types import Severity
 from .entropy import looks_random
 

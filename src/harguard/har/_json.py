@@ -19,9 +19,20 @@ try:
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["HAVE_ORJSON", "JSONSyntaxError", "dumps", "gc_paused", "loads"]
+__all__ = ["HAVE_ORJSON", "JSONSyntaxError", "dumps", "gc_paused", "loads", "use_backend"]
 
 HAVE_ORJSON = orjson is not None
+_default = "orjson" if HAVE_ORJSON else "std"
+
+
+def use_backend(name: str) -> str:
+    """Choose the default backend ("orjson" or "std"); returns the previous one. For tests and
+    for runtimes such as Pyodide, where only the standard library may be wanted."""
+    global _default
+    if name not in ("orjson", "std") or (name == "orjson" and not HAVE_ORJSON):
+        raise ValueError(f"JSON backend {name!r} is not available")
+    previous, _default = _default, name
+    return previous
 
 
 class JSONSyntaxError(ValueError):
@@ -65,7 +76,7 @@ def _loads_std(text: str) -> Any:
 
 def loads(data: bytes | str, *, backend: str | None = None) -> Any:
     """Parse JSON text; raise JSONSyntaxError (never quoting the input) when it is not JSON."""
-    use_orjson = HAVE_ORJSON if backend is None else backend == "orjson"
+    use_orjson = (backend or _default) == "orjson"
     if use_orjson:
         try:
             return orjson.loads(data)
@@ -86,7 +97,7 @@ def loads(data: bytes | str, *, backend: str | None = None) -> Any:
 
 def dumps(obj: Any, *, indent: bool = False, backend: str | None = None) -> bytes:
     """Serialise to UTF-8 JSON bytes (non-ASCII kept as UTF-8, no escaping of '/')."""
-    use_orjson = HAVE_ORJSON if backend is None else backend == "orjson"
+    use_orjson = (backend or _default) == "orjson"
     if use_orjson:
         try:
             return orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)

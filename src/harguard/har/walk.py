@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..errors import LimitExceededError
-from ..policy import normalize_key
+from ..keynames import normalize_key
 
 __all__ = ["HarScrub", "walk_document", "walk_entry"]
 

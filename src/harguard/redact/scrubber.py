@@ -36,7 +36,8 @@ from ..detect.entropy import is_placeholder_or_stopword
 from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
-from ..policy import Policy, normalize_key
+from ..keynames import normalize_key
+from ..policy import Policy
 from ..types import Finding, Severity
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
 from .placeholders import PLACEHOLDER, PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
