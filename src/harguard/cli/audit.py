@@ -34,6 +34,7 @@ __all__ = ["EXAMPLES", "audit_command", "register"]
 EXAMPLES = """
 Examples:
 
+\b
   harguard audit /srv/support-uploads                       # inventory in ./harguard-audit.db
   harguard audit /srv/support /var/log/app --format html -o audit.html
   harguard audit /srv/support --tenant-pattern '^(?P<tenant>[^/]+)/(?P<case>[^/]+)/'
