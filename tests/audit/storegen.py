@@ -103,9 +103,7 @@ def _log_line(rng: random.Random) -> tuple[str, tuple[str, ...]]:
 
 def _clean_line(rng: random.Random, i: int) -> str:
     uuid = "-".join(_hex(rng, n) for n in (8, 4, 4, 4, 12))
-    path = rng.choice(
-        ["/static/app.js", "/api/v1/items/42", "/health", "/img/logo.png", "/api/v1/search?q=shoes"]
-    )
+    path = rng.choice(["/static/app.js", "/api/v1/items/42", "/health", "/img/logo.png", "/api/v1/search?q=shoes"])
     if rng.random() < 0.5:
         status, size = rng.choice([200, 304, 404]), rng.randrange(9999)
         return (f'10.0.{i % 250}.{rng.randrange(250)} - - [14/May/2024:09:{i % 60:02d}:00 +0000] "GET {path} '
@@ -202,9 +200,7 @@ def build_store(root: Path, *, seed: int = 1, clean_hars: int = 25, clean_logs: 
         data = b.plant_har(i, relative)
         b.write(relative, gzip.compress(data, mtime=0) if relative.endswith(".gz") else data, age_days=i * 9)
     upload = "acme/CASE-200/upload.zip"
-    members = {
-        f"captures/plant-{i}.har": b.plant_har(i, upload, f"captures/plant-{i}.har") for i in range(10)
-    }
+    members = {f"captures/plant-{i}.har": b.plant_har(i, upload, f"captures/plant-{i}.har") for i in range(10)}
     members["logs/server.log"] = b.secret_log(upload, "logs/server.log")
     members["logo.png"] = png_bytes()
     s.binary.add((upload, "logo.png"))
@@ -230,9 +226,7 @@ def build_store(root: Path, *, seed: int = 1, clean_hars: int = 25, clean_logs: 
         s.clean.add(relative)
     for i in range(clean_logs):
         relative = f"{case(i)}/logs/access-{i:03d}.log"
-        b.write(
-            relative, "\n".join(_clean_line(b.rng, j) for j in range(60)).encode() + b"\n", age_days=i * 11
-        )
+        b.write(relative, "\n".join(_clean_line(b.rng, j) for j in range(60)).encode() + b"\n", age_days=i * 11)
         s.clean.add(relative)
     for i in range(secret_logs):
         suffix = (".log", ".log", ".ndjson", ".log.gz", ".log.xz")[i % 5]
@@ -301,11 +295,7 @@ def leaves(data: bytes, name: str = "") -> Iterator[tuple[str, bytes]]:
                 yield from leaves(archive.read(info), f"{name}/{info.filename}".lstrip("/"))
     elif data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
         opener = (
-            gzip.decompress
-            if data[:2] == b"\x1f\x8b"
-            else bz2.decompress
-            if data[:3] == b"BZh"
-            else lzma.decompress
+            gzip.decompress if data[:2] == b"\x1f\x8b" else bz2.decompress if data[:3] == b"BZh" else lzma.decompress
         )
         yield from leaves(opener(data), name)
     elif len(data) > 262 and data[257:262] == b"ustar":

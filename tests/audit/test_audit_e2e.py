@@ -185,9 +185,7 @@ def test_fix_removes_every_secret_keeps_files_valid_and_the_second_run_changes_n
     )
     assert _snapshot(store.root) == snapshot
 
-    third = runner.invoke(
-        app, [*args, "--workers", "1", "-f", "json", "-o", str(tmp_path / "r3.json")], env=env
-    )
+    third = runner.invoke(app, [*args, "--workers", "1", "-f", "json", "-o", str(tmp_path / "r3.json")], env=env)
     totals = json.loads((tmp_path / "r3.json").read_text())["totals"]
     assert (third.exit_code, totals["scanned"], totals["unchanged"]) == (3, 2, len(snapshot) - 2)
     assert_no_leak(_db_bytes(db), planted, "inventory database")
@@ -207,9 +205,7 @@ def test_an_incremental_run_rescans_only_what_changed(store: Store, tmp_path: Pa
     assert second.findings == 1 and second.files_with_findings == 1
 
 
-def test_the_default_engine_finds_exactly_what_the_pure_python_one_finds(
-    scanned: Scanned, tmp_path: Path
-) -> None:
+def test_the_default_engine_finds_exactly_what_the_pure_python_one_finds(scanned: Scanned, tmp_path: Path) -> None:
     from harguard.audit import AuditConfig, AuditOptions, AuditRun
 
     db = f"sqlite:///{tmp_path / 'auto.db'}"
@@ -220,8 +216,7 @@ def test_the_default_engine_finds_exactly_what_the_pure_python_one_finds(
         inventory = Inventory(url)
         reports.append(
             sorted(
-                (f.path, f.member, f.line, f.fingerprint, f.location)
-                for f in build_report(inventory, run_id).findings
+                (f.path, f.member, f.line, f.fingerprint, f.location) for f in build_report(inventory, run_id).findings
             )
         )
         inventory.close()

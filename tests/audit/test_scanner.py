@@ -22,9 +22,7 @@ PLANT = plants_by_id()["req-header.authorization-bearer-jwt"]
 
 def _audit(path: Path, *, fix: bool = False, known: str | None = None) -> FileResult:
     info = path.stat()
-    error, result = audit_file(
-        FileTask(str(path), info.st_size, info.st_mtime_ns, known_hash=known, fix=fix), CONFIG
-    )
+    error, result = audit_file(FileTask(str(path), info.st_size, info.st_mtime_ns, known_hash=known, fix=fix), CONFIG)
     assert error is None, error
     assert result is not None
     return result
@@ -35,9 +33,7 @@ def test_a_har_is_scanned_structurally(tmp_path: Path) -> None:
     path.write_text(json.dumps(PLANT.har()))
     (member,) = _audit(path).members
     assert (member.kind, member.status, member.error) == ("har", "findings", None)
-    assert member.findings and all(
-        f.line is None and f.location.startswith("entries[") for f in member.findings
-    )
+    assert member.findings and all(f.line is None and f.location.startswith("entries[") for f in member.findings)
 
 
 def test_a_truncated_har_is_reported_and_still_read_as_text(tmp_path: Path) -> None:

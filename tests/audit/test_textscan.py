@@ -58,9 +58,7 @@ def test_a_private_key_is_never_split_between_blocks(sanitizer: Sanitizer) -> No
     assert any("-----BEGIN" in b and "-----END" in b for b in blocks)
     scanner = TextScanner(sanitizer, name="dump.log")
     out = "".join(scanner.feed(b) for b in blocks)
-    assert (
-        "-----END RSA PRIVATE KEY-----" not in out or "PRIVATE KEY" not in out.split("config dump:")[1][40:]
-    )
+    assert "-----END RSA PRIVATE KEY-----" not in out or "PRIVATE KEY" not in out.split("config dump:")[1][40:]
     (finding,) = [f for f in scanner.findings if f.kind == "private-key"]
     assert finding.line == 202  # the BEGIN line
 

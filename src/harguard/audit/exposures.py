@@ -26,6 +26,7 @@ def record_exposures(
 ) -> None:
     """Add what `member` exposes; a credential already known keeps the earlier of the two times."""
     origin = f"{path}:{member.member}" if member.member else path
+    origin = origin.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     when = datetime.fromtimestamp(member.mtime or 0, UTC)
     report = Report(source=origin, findings=[f.as_finding() for f in member.findings], context=member.context)
     found = exposures_from_report(report, source="audit", exposed_at=when, tenant=tenant, case=case, origin=origin)

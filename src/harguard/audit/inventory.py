@@ -24,7 +24,7 @@ from .exposures import record_exposures
 from .model import FileResult, MemberResult, Status
 from .tables import actions, audit_metadata, exposures, files, findings, runs
 
-__all__ = ["Inventory", "KnownFile", "Placed", "RunInfo", "ident"]
+__all__ = ["Inventory", "KnownFile", "Placed", "RunInfo", "ident", "storable"]
 
 
 def ident(path: str, member: str = "") -> str:
@@ -132,8 +132,9 @@ class Inventory:
 
     # -- files -----------------------------------------------------------------------------
     def known_files(self) -> dict[str, KnownFile]:
+        """Every stored file the inventory knows, by `ident(path)`."""
         query = sa.select(
-            files.c.path,
+            files.c.ident,
             files.c.size,
             files.c.mtime_ns,
             files.c.hash,
@@ -143,7 +144,7 @@ class Inventory:
         ).where(files.c.member == "")
         with self.engine.connect() as conn:
             return {
-                r.path: KnownFile(r.size, r.mtime_ns, r.hash, r.ruleset, r.status, r.last_run)
+                r.ident: KnownFile(r.size, r.mtime_ns, r.hash, r.ruleset, r.status, r.last_run)
                 for r in conn.execute(query)
             }
 
@@ -216,8 +217,8 @@ class Inventory:
         for key, member in wanted.items():
             tenant, case = item.places.get(member.member, (None, None))
             values: dict[str, Any] = dict(
-                path=result.path,
-                member=member.member,
+                path=storable(result.path),
+                member=storable(member.member),
                 parent=parent,
                 kind=member.kind[:64],
                 size=member.size,
@@ -281,7 +282,7 @@ class Inventory:
         parent = ident(path)
         values = dict(
             run_id=run_id,
-            path=path,
+            path=storable(path),
             file_ident=parent,
             action=action,
             detail=detail,
@@ -365,6 +366,12 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     if key is None:  # pragma: no cover - every table here has an integer primary key
         raise StoreError("the database returned no id for a new row")
     return int(key[0])
+
+
+def storable(text: str) -> str:
+    """A path or member name the database can store: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are written as `\\xNN`. Identity does not depend on it (see `ident`)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

@@ -24,7 +24,7 @@ from ..types import Finding, Severity
 from ..watch.watchlist import Watchlist, exposures_from_report
 from .config import AuditConfig, key_id, ruleset_id
 from .fix import apply_fix, discard
-from .inventory import Inventory, KnownFile, Placed
+from .inventory import Inventory, KnownFile, Placed, ident
 from .model import FileResult, FileTask, Status
 from .runners import Runner, make_runner
 from .stores.folder import StoreFile, WalkStats, walk_paths
@@ -160,7 +160,7 @@ class AuditRun:
             self._relative[item.path] = item.relative
             self.totals.files += 1
             self.totals.bytes += item.size
-            previous = known.get(item.path)
+            previous = known.get(ident(item.path))
             if previous is not None and previous.last_run == run_id and self._is_done(previous, item):
                 resumed.append(FileResult(path=item.path, size=item.size, mtime_ns=item.mtime_ns, hash=""))
                 self._statuses[previous.status] += 1
