@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import ClassVar
 
 from ..alerts import Alert
@@ -72,7 +73,7 @@ class DetectionContext:
     def skew(self) -> timedelta:
         return timedelta(seconds=self.config.clock_skew_seconds)
 
-    @property
+    @cached_property
     def uses(self) -> list[Match]:
         """Matches that are a use of the exposed session or token (not just the same user)."""
         return [m for m in self.matches if m.is_use]
