@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -41,7 +41,7 @@ from .redact.scrubber import (
     Scrubber,
 )
 from .report.manifest import Report
-from .types import Finding, Severity
+from .types import Severity
 
 __all__ = ["SanitizeResult", "Sanitizer", "Source"]
 
@@ -179,7 +179,9 @@ class Sanitizer:
                 raise InputError(f"{label}: cannot read ({exc.strerror})") from None
         documents = unpack(data, name=label, limits=self.load_limits)
         if len(documents) != 1:
-            raise NotHARError(f"{label}: the archive holds {len(documents)} files, not one HAR (the CLI takes archives)")
+            raise NotHARError(
+                f"{label}: the archive holds {len(documents)} files, not one HAR (the CLI takes archives)"
+            )
         member_name, member = documents[0]
         loaded = load_har(member, name=member_name, limits=self.load_limits)
         return loaded.document, loaded.indent, member_name, loaded.notes, len(data)
@@ -198,39 +200,41 @@ class Sanitizer:
         run.report.context = context.as_dict()
 
     def _write(self, run: _Run, document: dict[str, Any], out: IO[bytes], *, indent: bool) -> int:
-        """Serialise entry by entry; each chunk passes the residual scan before it is written."""
+        """Stream the output: everything before the entries, each entry (checked by the residual
+        scan, then released), the rest of `log` with the manifest last. The caller writes to a
+        temporary file (or a buffer) that only becomes the output if this returns."""
         known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
         run.scrubber.known = known
         log = document["log"]
         entries = log["entries"]
-        chunks = self._entry_chunks(run, entries, known, indent=indent)
         log["entries"] = []
-        log["_harguard"] = run.report.manifest()
-        head = _json.dumps(document, indent=indent)
+        frame = _json.dumps(document, indent=indent)
         marker = b'"entries": []' if indent else b'"entries":[]'
-        cut = head.index(marker) + len(marker) - 1
-        self._check_residual(head[:cut].decode("utf-8", "replace"), run, known, where="log")
-        written = 0
-        for piece in _interleave(head[:cut], chunks, b",\n" if indent else b","):
-            out.write(piece)
-            written += len(piece)
-        out.write(head[cut:])
-        return written + len(head) - cut
-
-    def _entry_chunks(
-        self, run: _Run, entries: list[Any], known: KnownSecrets, *, indent: bool
-    ) -> list[bytes]:
-        chunks: list[bytes] = []
+        cut = frame.index(marker) + len(marker) - 1
+        head, tail = frame[:cut], frame[cut:]
+        self._check_residual(head.decode("utf-8", "replace"), run, known, where="log")
+        self._check_residual(tail.decode("utf-8", "replace"), run, known, where="log")
+        written = _write(out, head)
         for i, entry in enumerate(entries):
-            chunk = _json.dumps(entry, indent=indent)
-            if known.present(chunk):
-                # A copy of a secret found later in the file: scrub again, now that it is known.
-                walk_entry(run.scrubber, entry, i)
-                chunk = _json.dumps(entry, indent=indent)
-            self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{i}]")
+            chunk = self._entry_chunk(run, entry, i, known, indent=indent)
+            if indent:  # entries sit three levels deep: log → entries → item
+                chunk = (b"\n      " if i == 0 else b",\n      ") + chunk.replace(b"\n", b"\n      ")
+            elif i:
+                chunk = b"," + chunk
+            written += _write(out, chunk)
             entries[i] = None
-            chunks.append(chunk)
-        return chunks
+        if indent and entries:
+            tail = b"\n    " + tail
+        return written + _write(out, _with_manifest(tail, run.report.manifest(), indent=indent))
+
+    def _entry_chunk(self, run: _Run, entry: Any, index: int, known: KnownSecrets, *, indent: bool) -> bytes:
+        chunk = _json.dumps(entry, indent=indent)
+        if known.present(chunk):
+            # A copy of a secret found later in the file: scrub again, now that it is known.
+            walk_entry(run.scrubber, entry, index)
+            chunk = _json.dumps(entry, indent=indent)
+        self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{index}]")
+        return chunk
 
     def _check_residual(self, text: str, run: _Run, known: KnownSecrets, *, where: str) -> None:
         """Fail closed if the output still holds a critical finding or a known secret."""
@@ -263,13 +267,19 @@ def _engine_for(rules: tuple[Rule, ...], backend: str) -> Engine:
     return found
 
 
-def _interleave(head: bytes, chunks: Iterable[bytes], separator: bytes) -> Iterable[bytes]:
-    yield head
-    for i, chunk in enumerate(chunks):
-        if i:
-            yield separator
-        yield chunk
+def _write(out: IO[bytes], data: bytes) -> int:
+    out.write(data)
+    return len(data)
 
 
-def findings_of(report: Report) -> list[Finding]:
-    return list(report.findings)
+def _with_manifest(tail: bytes, manifest: dict[str, Any], *, indent: bool) -> bytes:
+    """Insert `"_harguard": manifest` as the last member of `log` (the tail ends `…}}`)."""
+    body = tail.rstrip()
+    document_close = body.rindex(b"}")
+    before = body[:document_close].rstrip()
+    log_close = before.rindex(b"}")
+    inner = before[:log_close].rstrip()
+    if not indent:
+        return inner + b',"_harguard":' + _json.dumps(manifest) + before[log_close:] + body[document_close:]
+    rendered = _json.dumps(manifest, indent=True).replace(b"\n", b"\n    ")
+    return inner + b',\n    "_harguard": ' + rendered + b"\n  }\n}\n"

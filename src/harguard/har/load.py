@@ -38,7 +38,7 @@ class LoadLimits:
 
     max_input_bytes: int = 2 * 2**30
     max_expanded_bytes: int = 4 * 2**30
-    max_expansion_ratio: int = 200
+    max_expansion_ratio: int = 100
     max_entries: int = 2_000_000
     max_archive_members: int = 1000
 
