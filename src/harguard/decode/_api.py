@@ -37,6 +37,10 @@ class Scrub(Protocol):
         header or key would be."""
         ...
 
+    def name_matters(self, name: str) -> bool:
+        """Whether a value carried with this name (a header or a key name) could be redacted."""
+        ...
+
     def key_class(self, key: str) -> int:
         """0: a value under `key` matters only for its content; 1: it may be a credential or PII
         by position; 2: it names a person when its object describes one (`name`)."""
@@ -52,8 +56,9 @@ class Scrub(Protocol):
         """Whether some value of this (surveyed) text hides a layer or a match only a walk finds."""
         ...
 
-    def is_conditional_key(self, key: str) -> bool:
-        """`code`, `state` …: a credential only given its siblings or its value."""
+    def siblings_decide(self, key: str, keys: Collection[str]) -> bool:
+        """Whether `key` is conditional (`code`, `state`) and one of the siblings that would make
+        it a credential occurs among `keys` (so only its own object can tell)."""
         ...
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:

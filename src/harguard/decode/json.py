@@ -23,7 +23,8 @@ _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jw
 # In valid JSON, `"…"` followed by `:` can only be an object key (quotes inside strings are escaped).
 _KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
 _NAME = re.compile(r"[A-Za-z_:][\w.:-]{0,63}")
-_PAIR = re.compile(r'\[\s*"[A-Za-z_][\w.:-]{0,63}"\s*,\s*"')
+_PAIR = re.compile(r'\[\s*"([A-Za-z_][\w.:-]{0,63})"\s*,\s*"')
+_NAME_MEMBER = re.compile(r'"name"\s*:\s*"([A-Za-z_:][\w.:-]{0,63})"')
 _SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _decoder = json.JSONDecoder()
@@ -71,19 +72,27 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     if scrub.content_needs_walk(text, context):
         return None
     keys = set(_KEY.findall(text))
-    if ("name" in keys and "value" in keys) or _PAIR.search(text):
+    names = _PAIR.findall(text)
+    if "name" in keys and "value" in keys:
+        names += _NAME_MEMBER.findall(text)
+    if any(scrub.name_matters(name) for name in set(names)):
         return None  # `{"name": "Cookie", "value": …}` and `["SAMLResponse", …]` pairs are walked
     relevant = []
+    normalized: list[str] | None = None
     for raw in keys:
         key = _decode_key(raw)
         cls = scrub.key_class(key)
+        if cls == 0:
+            continue
+        if normalized is None:
+            normalized = [normalize_key(_decode_key(k)) for k in keys]
         if cls == 2:
-            if scrub.describes_person([normalize_key(_decode_key(k)) for k in keys]):
+            if scrub.describes_person(normalized):
                 return None
-        elif cls == 1:
-            if scrub.is_conditional_key(key):
-                return None
-            relevant.append(raw)
+        elif scrub.siblings_decide(key, normalized):
+            return None  # `code` beside `state` or `redirect_uri` somewhere: the objects decide
+        else:
+            relevant.append(raw)  # plain, or conditional on its value alone (`code` that looks random)
     return relevant
 
 

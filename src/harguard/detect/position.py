@@ -196,8 +196,10 @@ class Positions:
                 self._matter_cache[name] = found
         return found
 
-    def is_conditional(self, name: str) -> bool:
-        return normalize_key(name) in self._conditional
+    def siblings_decide(self, name: str, keys: Collection[str]) -> bool:
+        """A conditional key whose telling siblings occur among `keys`."""
+        conditional = self._conditional.get(normalize_key(name))
+        return conditional is not None and bool(conditional[1]) and not conditional[1].isdisjoint(keys)
 
     def is_person_key(self, name: str) -> bool:
         """`name`-like keys: a person's name only in an object with person siblings."""

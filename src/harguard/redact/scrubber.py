@@ -192,9 +192,7 @@ class Scrubber:
     def _record(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> None:
         self.kinds_seen[kind] += 1
         expires_at, links = jwt_facts(value, self.redactor) if value.startswith("eyJ") else (None, ())
-        self.on_finding(
-            Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links)
-        )
+        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links))
 
     def redact(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> str:
         """Replace a whole secret: JWTs partially, everything else by its placeholder."""
@@ -252,6 +250,9 @@ class Scrubber:
         if header is not None and self.positions.key(name, value=value) is None:
             return self._redact_position(value, header, loc)
         return self.value(value, key=name, loc=loc, depth=depth)
+
+    def name_matters(self, name: str) -> bool:
+        return self.key_class(name) != 0 or self.positions.header(name) is not None
 
     def key_class(self, key: str) -> int:
         found = self._key_classes.get(key)
@@ -320,8 +321,8 @@ class Scrubber:
             return True
         return bool(self.known) and bool(self.known.present(text))  # type: ignore[union-attr]
 
-    def is_conditional_key(self, key: str) -> bool:
-        return self.positions.is_conditional(key)
+    def siblings_decide(self, key: str, keys: Collection[str]) -> bool:
+        return self.positions.siblings_decide(key, keys)
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:
         return self._apply_survey(text, context, loc=loc) if isinstance(context, Survey) else text
@@ -386,9 +387,7 @@ class Scrubber:
         as an AWS key id next to its secret) are redacted in this value too."""
         for secret, rule in survey.matches.items():
             if secret in value and self._rule_enabled(rule):
-                replacement = self.redact(
-                    secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc
-                )
+                replacement = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
                 value = value.replace(secret, replacement)
         return value
 
@@ -435,11 +434,7 @@ class Scrubber:
             if not self._rule_enabled(rule):
                 continue
             secret = text[m.start : m.end]
-            if (
-                is_placeholder(secret)
-                or text.startswith(PLACEHOLDER_PREFIX, m.end)
-                or not _free(edits, m.start, m.end)
-            ):
+            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end) or not _free(edits, m.start, m.end):
                 continue  # already redacted (a partial JWT ends in its placeholder) or claimed
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
             _claim(edits, m.start, m.end, new)
