@@ -103,9 +103,7 @@ def okta_line(i: int, when: datetime, session: str, *, drift: bool, rng: random.
             },
             "authenticationContext": {"externalSessionId": session, "rootSessionId": session},
             "securityContext": {"asNumber": 64510 if drift else 64500 + hash(session) % 5, "isProxy": drift},
-            "debugContext": {
-                "debugData": {"dtHash": "ffee" if drift else session[-6:], "requestUri": "/app/x"}
-            },
+            "debugContext": {"debugData": {"dtHash": "ffee" if drift else session[-6:], "requestUri": "/app/x"}},
             "outcome": {"result": "SUCCESS"},
         }
     )
@@ -215,9 +213,7 @@ def latency(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fingerprints", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--latency-runs", type=int, default=30)

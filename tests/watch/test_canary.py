@@ -83,9 +83,7 @@ def test_the_sanitized_file_holds_a_registered_decoy(planted: tuple[Watchlist, b
     decoy = _decoy(sanitized)
     assert not decoy.startswith("[REDACTED") and len(decoy) == len(IDX)
     canary = watchlist.lookup([fingerprint(KEY, decoy)])
-    assert [(e.status, e.case, e.context["canary_of"]) for e in canary] == [
-        ("canary", CASE, fingerprint(KEY, IDX))
-    ]
+    assert [(e.status, e.case, e.context["canary_of"]) for e in canary] == [("canary", CASE, fingerprint(KEY, IDX))]
     assert_no_leak(
         json.dumps([e.__dict__ for e in watchlist.all()], default=str),
         {"idx": IDX, "decoy": decoy},
@@ -140,9 +138,7 @@ def test_the_edge_sensor_sees_a_canary_at_our_own_door(
     async def requests() -> tuple[httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=EdgeSensorMiddleware(app, sensor), client=("198.51.100.99", 5555))
         async with httpx.AsyncClient(transport=transport, base_url="https://app.example.com") as client:
-            quiet = await client.get(
-                "/home", headers={"Cookie": "theme=dark; idx=someone-elses-session-value"}
-            )
+            quiet = await client.get("/home", headers={"Cookie": "theme=dark; idx=someone-elses-session-value"})
             hit = await client.get(
                 "/admin?token=x",
                 headers={"Cookie": f"theme=dark; idx={decoy}", "User-Agent": "python-requests/2.31"},

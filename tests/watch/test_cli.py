@@ -161,18 +161,14 @@ def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path) -> No
         for p in tmp_path.rglob("*")
         if p.is_file() and p.suffix != ".har" and p.name not in ("okta.ndjson", "later.ndjson", "watch.toml")
     )
-    assert_no_leak(
-        written + cli.output.encode(), PLANTED, where="database, state, action log, bundle, CLI output"
-    )
+    assert_no_leak(written + cli.output.encode(), PLANTED, where="database, state, action log, bundle, CLI output")
 
 
 def test_import_a_gateway_upload_record(tmp_path: Path, sanitizer: Any) -> None:
     report = sanitizer.scan(okta_har()).as_dict()
     record = tmp_path / "upload.json"
     record.write_text(
-        json.dumps(
-            {"tenant": TENANT, "case": "CASE-7", "uploaded_at": "2023-10-02T14:00:00Z", "report": report}
-        )
+        json.dumps({"tenant": TENANT, "case": "CASE-7", "uploaded_at": "2023-10-02T14:00:00Z", "report": report})
     )
     cli = Cli(tmp_path, "https://example.okta.com")
     cli("import", str(record))

@@ -41,9 +41,7 @@ def test_bad_config_is_refused(tmp_path: Path, text: str) -> None:
 
 
 def test_sinks_need_their_secrets_from_the_environment(tmp_path: Path, guard: OutboundGuard) -> None:
-    config = load(
-        tmp_path, '[[sinks]]\ntype = "webhook"\nurl = "https://siem.example/h"\nsecret_env = "WH"\n'
-    )
+    config = load(tmp_path, '[[sinks]]\ntype = "webhook"\nurl = "https://siem.example/h"\nsecret_env = "WH"\n')
     with pytest.raises(PolicyError, match="WH is not set"):
         build_dispatcher(config, guard=guard, env={})
     build_dispatcher(config, guard=guard, env={"WH": "s3cret"}).close()

@@ -18,9 +18,7 @@ from harguard.watch.watchlist import Watchlist
 from tests.harness import KEY
 from tests.watch.support import ATTACKER_UA, CASE, okta_event, okta_har
 
-START = okta_event(
-    "s", "2023-10-02T13:40:00Z", event_type="user.session.start", session="idxOTHERsession0002BBBB"
-)
+START = okta_event("s", "2023-10-02T13:40:00Z", event_type="user.session.start", session="idxOTHERsession0002BBBB")
 
 
 def run(watchlist: Watchlist, guard: OutboundGuard, *records: dict[str, Any]) -> list[Alert]:
@@ -62,34 +60,24 @@ def test_elastic_multiple_device_token_hashes(watchlist: Watchlist, guard: Outbo
     assert [(a.rule, a.severity) for a in alerts] == [("watch.drift.device-token", Severity.MEDIUM)]
 
 
-def test_elastic_aitm_session_cookie_replay_by_a_scripted_client(
-    watchlist: Watchlist, guard: OutboundGuard
-) -> None:
-    scripted = later(
-        "c", event_type="policy.evaluate_sign_on", ua="python-requests/2.31.0", ip="198.51.100.8"
-    )
+def test_elastic_aitm_session_cookie_replay_by_a_scripted_client(watchlist: Watchlist, guard: OutboundGuard) -> None:
+    scripted = later("c", event_type="policy.evaluate_sign_on", ua="python-requests/2.31.0", ip="198.51.100.8")
     alerts = run(watchlist, guard, START, scripted)
     rules = {a.rule for a in alerts}
     assert "watch.drift.scripted" in rules
 
 
-def test_native_roaming_verdict_passes_through_at_native_severity(
-    watchlist: Watchlist, guard: OutboundGuard
-) -> None:
+def test_native_roaming_verdict_passes_through_at_native_severity(watchlist: Watchlist, guard: OutboundGuard) -> None:
     roaming = later("r", event_type="security.session.detect_client_roaming", result="DENY")
     alerts = run(watchlist, guard, START, roaming)
     assert [(a.rule, a.severity) for a in alerts] == [("watch.native", Severity.MEDIUM)]
 
 
-def test_session_context_change_needs_high_risk_when_unwatched(
-    watchlist: Watchlist, guard: OutboundGuard
-) -> None:
+def test_session_context_change_needs_high_risk_when_unwatched(watchlist: Watchlist, guard: OutboundGuard) -> None:
     medium = later("m", event_type="user.session.context.change", risk="MEDIUM")
     high = later("h", event_type="user.session.context.change", risk="HIGH")
     assert run(watchlist, guard, START, medium) == []
-    assert [(a.rule, a.severity) for a in run(watchlist, guard, START, high)] == [
-        ("watch.native", Severity.HIGH)
-    ]
+    assert [(a.rule, a.severity) for a in run(watchlist, guard, START, high)] == [("watch.native", Severity.HIGH)]
 
 
 def test_native_verdict_on_a_watched_session_is_critical(

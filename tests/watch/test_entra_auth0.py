@@ -80,9 +80,7 @@ def test_entra_unique_token_identifier_from_a_new_asn_is_critical(
 ) -> None:
     export = tmp_path / "signins.json"
     export.write_text(
-        json.dumps(
-            {"value": [entra_row("2024-02-01T10:07:00Z", uti="AbCdEfGhIjKlMnOpQrStUv", sid="other-session")]}
-        )
+        json.dumps({"value": [entra_row("2024-02-01T10:07:00Z", uti="AbCdEfGhIjKlMnOpQrStUv", sid="other-session")]})
     )
     stats = _feed(entra, guard).ingest_files([export], ingestor_for("entra"))
     assert [(a.rule, a.severity, a.case) for a in stats.alerts] == [("watch.replay", Severity.CRITICAL, CASE)]
@@ -122,9 +120,7 @@ def test_entra_revoke_honours_429_and_then_use_after_revoke_alerts(
         runner.close()
     assert [r.outcome for r in results] == ["done"]
     assert slept == [7.0]
-    assert [(r.method, r.path) for r in graph.requests] == [
-        ("POST", f"/v1.0/users/{OID}/revokeSignInSessions")
-    ] * 2
+    assert [(r.method, r.path) for r in graph.requests] == [("POST", f"/v1.0/users/{OID}/revokeSignInSessions")] * 2
     assert graph.requests[0].headers["authorization"] == "Bearer graph-admin-token"
     later = tmp_path / "later.json"
     later.write_text(json.dumps([entra_row("2024-02-01T11:00:00Z", uti="AbCdEfGhIjKlMnOpQrStUv", sid="s1")]))

@@ -78,9 +78,7 @@ def test_follow_alerts_on_a_new_line_and_resumes_after_a_restart(
     state = StateStore(tmp_path / "state")
     alerts: queue.Queue[Alert] = queue.Queue()
     stop = threading.Event()
-    feed = Feed(
-        Monitor(watchlist=watchlist, guard=guard), IngestContext(key=KEY), state=state, on_alert=alerts.put
-    )
+    feed = Feed(Monitor(watchlist=watchlist, guard=guard), IngestContext(key=KEY), state=state, on_alert=alerts.put)
     thread = follow(feed, log, stop)
     with log.open("a") as handle:
         handle.write(line(9, "203.0.113.66", "curl/8.4.0"))

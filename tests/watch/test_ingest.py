@@ -57,9 +57,7 @@ def test_okta_log_event() -> None:
         ADMIN_UA,
         "a1b2c3d4e5f6",
     )
-    assert event.session_uid == "idxEXAMPLEsess0001AAAA" and event.session_fp == fingerprint(
-        KEY, event.session_uid
-    )
+    assert event.session_uid == "idxEXAMPLEsess0001AAAA" and event.session_fp == fingerprint(KEY, event.session_uid)
     assert ("externalSessionId", fingerprint(KEY, "idxEXAMPLEsess0001AAAA")) in event.identifier_fps
     assert event.url_path == "/idp/idx/identify"  # the query (a state token) is dropped
     ocsf = event.to_ocsf()
@@ -68,11 +66,7 @@ def test_okta_log_event() -> None:
 
 def test_entra_graph_and_log_analytics_exports() -> None:
     graph = parse("entra", entra_row("2024-02-01T10:07:00Z", uti="AbCd", sid="5f0c"))
-    assert (
-        graph.token_binding == "unbound (1008)"
-        and graph.asn == 64510
-        and graph.activity == "signIn.nonInteractive"
-    )
+    assert graph.token_binding == "unbound (1008)" and graph.asn == 64510 and graph.activity == "signIn.nonInteractive"
     la = {
         "TimeGenerated": "2024-02-01T10:07:00.1234567Z",
         "UserId": "u-1",
@@ -183,30 +177,23 @@ def test_edge_sensor_output_round_trips_through_the_jsonl_ingestor() -> None:
 
 def test_time_parsing() -> None:
     assert parse_time("2023-10-02T14:31:55.0041234Z") == datetime(2023, 10, 2, 14, 31, 55, 4123, tzinfo=UTC)
-    assert (
-        parse_time(1696257115000) == parse_time(1696257115) == datetime(2023, 10, 2, 14, 31, 55, tzinfo=UTC)
-    )
+    assert parse_time(1696257115000) == parse_time(1696257115) == datetime(2023, 10, 2, 14, 31, 55, tzinfo=UTC)
     assert parse_time("yesterday") is None and parse_time(True) is None
 
 
 def test_network_helpers(tmp_path: Path) -> None:
-    assert (
-        network_of("198.51.100.7") == "198.51.100.0/24" and network_of("2001:db8:1:2::1") == "2001:db8:1::/48"
-    )
+    assert network_of("198.51.100.7") == "198.51.100.0/24" and network_of("2001:db8:1:2::1") == "2001:db8:1::/48"
     assert network_of("::ffff:198.51.100.7") == "198.51.100.0/24" and network_of("nope") is None
     assert (
         is_scripted("python-requests/2.31")
         and is_scripted("Mozilla/5.0 HeadlessChrome/120")
         and not is_scripted(ADMIN_UA)
     )
-    assert ua_similar(
-        "Firefox 118.0.0 / Windows 10.0.0", "Mozilla/5.0 (Windows NT 10.0; rv:118.0) Firefox/118.0"
-    )
+    assert ua_similar("Firefox 118.0.0 / Windows 10.0.0", "Mozilla/5.0 (Windows NT 10.0; rv:118.0) Firefox/118.0")
     assert not ua_similar(ADMIN_UA, "Mozilla/5.0 (Windows NT 10.0; rv:118.0) Gecko/20100101 Firefox/118.0")
     table = tmp_path / "asn.csv"
     table.write_text(
-        "cidr,asn,org\n198.51.100.0/24,64500,example-isp\n198.51.0.0/16,64499,parent\n"
-        "2001:db8::/32,AS64501,v6\n"
+        "cidr,asn,org\n198.51.100.0/24,64500,example-isp\n198.51.0.0/16,64499,parent\n2001:db8::/32,AS64501,v6\n"
     )
     asn = AsnTable.from_csv(table)
     assert asn.lookup("198.51.100.7") == (64500, "example-isp")

@@ -69,9 +69,7 @@ def index(watchlist: Watchlist) -> WatchIndex:
 def wsgi(index: WatchIndex, tmp_path: Path) -> Iterator[tuple[str, Path, Sensor]]:
     events = tmp_path / "edge.jsonl"
     sensor = Sensor(key=KEY, index=index, emit=JsonlEventWriter(events), trusted_proxies=1)
-    server = make_server(
-        "127.0.0.1", 0, WSGIEdgeSensor(hello, sensor), server_class=WSGIServer, handler_class=_Quiet
-    )
+    server = make_server("127.0.0.1", 0, WSGIEdgeSensor(hello, sensor), server_class=WSGIServer, handler_class=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", events, sensor
@@ -106,14 +104,10 @@ def test_wsgi_sensor_reports_watched_credentials_as_fingerprints(
         ("/app", "127.0.0.1", (fingerprint(KEY, COOKIE),)),
     ]
     assert sensor.hits == 2 and sensor.errors == 0
-    assert_no_leak(
-        events.read_text() + caplog.text, {"bearer": BEARER, "cookie": COOKIE}, where="edge events and logs"
-    )
+    assert_no_leak(events.read_text() + caplog.text, {"bearer": BEARER, "cookie": COOKIE}, where="edge events and logs")
 
 
-def test_a_failing_sensor_never_fails_the_request(
-    index: WatchIndex, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_failing_sensor_never_fails_the_request(index: WatchIndex, caplog: pytest.LogCaptureFixture) -> None:
     def broken(event: Event) -> None:
         raise RuntimeError(f"cannot emit {BEARER}")
 
@@ -136,9 +130,7 @@ def test_background_emitter_hands_events_to_a_worker(index: WatchIndex) -> None:
     got: list[Event] = []
     emitter = BackgroundEmitter(got.append)
     sensor = Sensor(key=KEY, index=index, emit=emitter)
-    sensor.inspect(
-        headers=[("authorization", f"Bearer {BEARER}")], client_ip="192.0.2.1", method="GET", path="/"
-    )
+    sensor.inspect(headers=[("authorization", f"Bearer {BEARER}")], client_ip="192.0.2.1", method="GET", path="/")
     emitter.queue.join()
     emitter.close()
     assert [e.credential_fps for e in got] == [(fingerprint(KEY, BEARER),)]

@@ -56,9 +56,7 @@ REPLAY = okta_event(
     proxy=True,
     request_uri="/admin/sso/request",
 )
-GRANT = dict(
-    REPLAY, uuid="e-grant", published="2023-10-02T14:26:30.000Z", eventType="user.account.privilege.grant"
-)
+GRANT = dict(REPLAY, uuid="e-grant", published="2023-10-02T14:26:30.000Z", eventType="user.account.privilege.grant")
 
 
 def run(watchlist: Watchlist, guard: OutboundGuard, *records: dict[str, Any]) -> list[Alert]:
@@ -172,9 +170,7 @@ def test_full_okta_replay_scenario_through_the_cli(tmp_path: Path) -> None:
             signature=request.headers["x-harguard-signature"],
         )
         assert json.loads(request.body)["alert"]["case"] == CASE
-    everything = (
-        b"".join(r.body for r in received) + (imported.output + polled.output + listed.output).encode()
-    )
+    everything = b"".join(r.body for r in received) + (imported.output + polled.output + listed.output).encode()
     for path in (tmp_path / "data").rglob("*"):
         if path.is_file():
             everything += path.read_bytes()
@@ -195,14 +191,10 @@ def test_browser_upgrade_on_the_same_network_does_not_alert(watched: Watchlist, 
     assert run(watched, guard, START, upgraded) == []
 
 
-def test_vpn_toggle_does_not_alert_but_a_scripted_client_does(
-    watched: Watchlist, guard: OutboundGuard
-) -> None:
+def test_vpn_toggle_does_not_alert_but_a_scripted_client_does(watched: Watchlist, guard: OutboundGuard) -> None:
     toggled = okta_event("e-vpn", "2023-10-02T14:20:00Z", ip="192.0.2.44", asn=64496)
     assert run(watched, guard, START, LEGIT, toggled) == []
-    scripted = okta_event(
-        "e-script", "2023-10-02T14:21:00Z", ip="192.0.2.44", asn=64496, ua="python-requests/2.31.0"
-    )
+    scripted = okta_event("e-script", "2023-10-02T14:21:00Z", ip="192.0.2.44", asn=64496, ua="python-requests/2.31.0")
     alerts = run(watched, guard, START, LEGIT, toggled, scripted)
     assert [(a.rule, a.severity) for a in alerts] == [("watch.replay", Severity.CRITICAL)]
     assert "scripted-client" in alerts[0].signals
@@ -232,9 +224,7 @@ def test_events_before_the_upload_never_match(watched: Watchlist, guard: Outboun
     assert [a.rule for a in alerts if a.exposure] == []
 
 
-def test_two_minutes_of_clock_skew_before_the_upload_are_tolerated(
-    watched: Watchlist, guard: OutboundGuard
-) -> None:
+def test_two_minutes_of_clock_skew_before_the_upload_are_tolerated(watched: Watchlist, guard: OutboundGuard) -> None:
     skewed = dict(REPLAY, uuid="e-skew", published="2023-10-02T13:58:30Z")
     alerts = run(watched, guard, START, skewed)
     assert [a.rule for a in alerts] == ["watch.replay"]

@@ -70,12 +70,8 @@ def test_webhook_signature_covers_timestamp_and_body() -> None:
     assert not verify_signature(
         b"secret", body=body + b" ", timestamp="1700000000", signature=signature, now=1700000100
     )
-    assert not verify_signature(
-        b"secret", body=body, timestamp="1700000000", signature=signature, now=1700009999
-    )
-    assert not verify_signature(
-        b"other", body=body, timestamp="1700000000", signature=signature, now=1700000100
-    )
+    assert not verify_signature(b"secret", body=body, timestamp="1700000000", signature=signature, now=1700009999)
+    assert not verify_signature(b"other", body=body, timestamp="1700000000", signature=signature, now=1700000100)
 
 
 def test_slack_and_splunk_payloads(guard: OutboundGuard) -> None:
@@ -87,17 +83,13 @@ def test_slack_and_splunk_payloads(guard: OutboundGuard) -> None:
 
     with serve(route) as server:
         slack = SlackSink(url=f"{server.url}/slack")
-        splunk = SplunkHecSink(
-            url=f"{server.url}/services/collector/event", token="hec-token-123", index="sirt"
-        )
+        splunk = SplunkHecSink(url=f"{server.url}/services/collector/event", token="hec-token-123", index="sirt")
         dispatcher = Dispatcher([Route(slack), Route(splunk)], guard=guard)
         assert dispatcher.deliver(alert()) == {"slack": "sent", "splunk": "sent"}
         dispatcher.close()
     slack_body = json.loads(got[0].body)
     assert (
-        "CRITICAL" in slack_body["text"]
-        and "CASE-1042" in slack_body["text"]
-        and "3f9a1c2b7d4e" in slack_body["text"]
+        "CRITICAL" in slack_body["text"] and "CASE-1042" in slack_body["text"] and "3f9a1c2b7d4e" in slack_body["text"]
     )
     assert slack_body["blocks"][0]["text"]["type"] == "mrkdwn"
     assert got[1].path == "/services/collector/event"
@@ -197,17 +189,13 @@ def test_ocsf_detection_findings_validate(tmp_path: Path, guard: OutboundGuard) 
     assert json.loads(lines[0])["severity_id"] == 5 and json.loads(lines[1])["severity_id"] == 4
 
 
-def test_failing_sink_retries_then_opens_its_breaker_and_dead_letters(
-    tmp_path: Path, guard: OutboundGuard
-) -> None:
+def test_failing_sink_retries_then_opens_its_breaker_and_dead_letters(tmp_path: Path, guard: OutboundGuard) -> None:
     dead = tmp_path / "dead-letter.jsonl"
     config = DeliveryConfig(attempts=3, backoff_seconds=0.5, breaker_failures=5, dead_letter=dead)
     slept: list[float] = []
     with serve(lambda request: (500, {}, b"")) as server:
         sink = WebhookSink(url=f"{server.url}/hook", secret=b"s")
-        dispatcher = Dispatcher(
-            [Route(sink)], guard=guard, config=config, sleep=slept.append, clock=lambda: 1000.0
-        )
+        dispatcher = Dispatcher([Route(sink)], guard=guard, config=config, sleep=slept.append, clock=lambda: 1000.0)
         outcomes = [dispatcher.deliver(alert(uid=f"a{i}"))["webhook"] for i in range(3)]
         dispatcher.close()
         requests = len(server.requests)
@@ -235,8 +223,6 @@ def test_guard_scrubs_a_token_from_an_alert_and_refuses_an_unscrubbed_payload(
         assert got == []
         assert dispatcher.deliver(guard.scrub(leaky)) == {"webhook": "sent"}
         dispatcher.close()
-    assert_no_leak(
-        got[0].body + dead.read_bytes(), {"token": SESSION_TOKEN}, where="webhook body and dead letter"
-    )
+    assert_no_leak(got[0].body + dead.read_bytes(), {"token": SESSION_TOKEN}, where="webhook body and dead letter")
     assert b"[REDACTED:" in got[0].body
     assert json.loads(dead.read_text())["payload"] is None

@@ -79,17 +79,13 @@ watch_app = typer.Typer(
     epilog=EXAMPLES,
 )
 
-DbOpt = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: HARGUARD_DATABASE_URL or SQLite).")
-]
+DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: HARGUARD_DATABASE_URL or SQLite).")]
 DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="Data folder (default: HARGUARD_DATA_DIR, ./data).")
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--config", "-c", help="Watch config (TOML).", envvar="HARGUARD_WATCH_CONFIG", dir_okay=False
-    ),
+    typer.Option("--config", "-c", help="Watch config (TOML).", envvar="HARGUARD_WATCH_CONFIG", dir_okay=False),
 ]
 
 
@@ -170,9 +166,7 @@ def import_command(
     ] = None,
     case: Annotated[str | None, typer.Option("--case", help="Support case id.")] = None,
     tenant: Annotated[str | None, typer.Option("--tenant", help="Customer / tenant.")] = None,
-    uploader_ip: Annotated[
-        str | None, typer.Option("--uploader-ip", help="The uploader's IP (a baseline).")
-    ] = None,
+    uploader_ip: Annotated[str | None, typer.Option("--uploader-ip", help="The uploader's IP (a baseline).")] = None,
     uploader_asn: Annotated[int | None, typer.Option("--uploader-asn", help="The uploader's ASN.")] = None,
     canary: Annotated[
         bool,
@@ -181,9 +175,7 @@ def import_command(
             help="Replace session tokens by registered canaries; writes the sanitized HAR to --output.",
         ),
     ] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Sanitized HAR (with --canary).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Sanitized HAR (with --canary).")] = None,
     revoke_okta_session: Annotated[
         bool,
         typer.Option(
@@ -292,9 +284,7 @@ def _mark_revoked(env: _Env, exposure_id: int | None, reason: str) -> None:
 def _monitor(env: _Env) -> tuple[Monitor, IngestContext]:
     guard = OutboundGuard(env.sanitizer)
     dispatcher = build_dispatcher(env.config, guard=guard) if env.config.sinks else None
-    monitor = Monitor(
-        watchlist=env.watchlist, guard=guard, config=env.config.detection, dispatcher=dispatcher
-    )
+    monitor = Monitor(watchlist=env.watchlist, guard=guard, config=env.config.detection, dispatcher=dispatcher)
     asn = AsnTable.from_csv(env.config.detection.asn_file) if env.config.detection.asn_file else None
     return monitor, IngestContext(key=env.key, asn=asn)
 
@@ -321,17 +311,11 @@ def _mapping(items: list[str]) -> dict[str, str]:
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(help="Log files, oldest first.", dir_okay=False)],
     log_format: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
-    follow: Annotated[
-        bool, typer.Option("--follow", help="Keep reading appended lines (Ctrl-C stops).")
-    ] = False,
-    field_map: Annotated[
-        list[str], typer.Option("--map", help="jsonl: FIELD=dotted.path (repeatable).")
-    ] = [],  # noqa: B006
+    follow: Annotated[bool, typer.Option("--follow", help="Keep reading appended lines (Ctrl-C stops).")] = False,
+    field_map: Annotated[list[str], typer.Option("--map", help="jsonl: FIELD=dotted.path (repeatable).")] = [],  # noqa: B006
     state: Annotated[str, typer.Option("--state", help="Name of the saved monitor state.")] = "monitor",
     poll_interval: Annotated[float, typer.Option("--poll-interval", help="Seconds between checks.")] = 0.5,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")
-    ] = "none",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")] = "none",
     db: DbOpt = None,
     data_dir: DataDirOpt = None,
     key_file: KeyFileOpt = None,
@@ -382,9 +366,7 @@ def poll_okta_command(
     since: Annotated[str | None, typer.Option("--since", help="First poll starts here (ISO 8601).")] = None,
     follow: Annotated[bool, typer.Option("--follow", help="Poll again every --interval seconds.")] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 15.0,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")
-    ] = "none",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")] = "none",
     db: DbOpt = None,
     data_dir: DataDirOpt = None,
     key_file: KeyFileOpt = None,
@@ -414,9 +396,7 @@ def poll_okta_command(
 @watch_app.command("alerts")
 def alerts_command(
     since: Annotated[str | None, typer.Option("--since", help="Only alerts from this time on.")] = None,
-    min_severity: Annotated[
-        str, typer.Option("--min-severity", help="low, medium, high or critical.")
-    ] = "low",
+    min_severity: Annotated[str, typer.Option("--min-severity", help="low, medium, high or critical.")] = "low",
     case: Annotated[str | None, typer.Option("--case")] = None,
     tenant: Annotated[str | None, typer.Option("--tenant")] = None,
     out: Annotated[
@@ -518,9 +498,7 @@ def status_command(
 @watch_app.command("respond")
 def respond_command(
     alert_uid: Annotated[str, typer.Argument(help="Alert id (or a unique prefix).")],
-    playbook: Annotated[
-        list[str], typer.Option("--playbook", "-p", help="Override the alert's playbooks.")
-    ] = [],  # noqa: B006
+    playbook: Annotated[list[str], typer.Option("--playbook", "-p", help="Override the alert's playbooks.")] = [],  # noqa: B006
     live: Annotated[bool, typer.Option("--live", help="Execute (default: dry run, nothing sent).")] = False,
     approve: Annotated[bool, typer.Option("--approve", help="Allow disruptive (user-wide) actions.")] = False,
     db: DbOpt = None,
@@ -580,9 +558,7 @@ def bundle_command(
     if not exposures:
         raise InputError("no exposures for that case")
     ids = [e.id for e in exposures if e.id is not None]
-    alerts = AlertStore(env.watchlist.engine).list(exposure_ids=ids) + AlertStore(env.watchlist.engine).list(
-        case=case
-    )
+    alerts = AlertStore(env.watchlist.engine).list(exposure_ids=ids) + AlertStore(env.watchlist.engine).list(case=case)
     unique = {a.uid: a for a in alerts}
     log_path = env.watch_dir / "actions.jsonl"
     uids = set(unique)

@@ -120,9 +120,7 @@ class Event:
         if actor:
             out["actor"] = actor
         src: dict[str, Any] = {
-            k: v
-            for k, v in (("ip", self.src_ip), ("asn", self.asn), ("as_org", self.as_org))
-            if v is not None
+            k: v for k, v in (("ip", self.src_ip), ("asn", self.asn), ("as_org", self.as_org)) if v is not None
         }
         if self.country or self.city:
             src["location"] = {k: v for k, v in (("country", self.country), ("city", self.city)) if v}

@@ -109,9 +109,7 @@ class Feed:
             key = f"file:{path.resolve()}"
             saved = self.cursors.get(key) or {}
             cursor = FileCursor(int(saved.get("inode", 0)), int(saved.get("offset", 0)))
-            for record in follow_lines(
-                path, ingestor, cursor, stop=stop, poll_interval=poll_interval, on_idle=idle
-            ):
+            for record in follow_lines(path, ingestor, cursor, stop=stop, poll_interval=poll_interval, on_idle=idle):
                 stats = self.process([record], ingestor)
                 with self._lock:
                     total.add(stats)

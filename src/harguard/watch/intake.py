@@ -125,9 +125,7 @@ def import_report(
     when = uploaded_at or parse_time(record.get("uploaded_at") or record.get("created_at"))
     if when is None:
         raise InputError("the record has no upload time; pass --uploaded-at")
-    report = Report(
-        source=str(body.get("source") or origin or "report"), context=dict(body.get("context") or {})
-    )
+    report = Report(source=str(body.get("source") or origin or "report"), context=dict(body.get("context") or {}))
     for item in body["findings"]:
         finding = _finding(item)
         if finding is not None:
@@ -186,9 +184,7 @@ def _with_session_links(
         expiry = session.expires_at
     out = []
     linked = False
-    session_cookies = {
-        f.fingerprint for f in report.findings if f.location.endswith(_SESSION_COOKIE_LOCATIONS)
-    }
+    session_cookies = {f.fingerprint for f in report.findings if f.location.endswith(_SESSION_COOKIE_LOCATIONS)}
     for e in exposures:
         if e.kind in _OKTA_SESSION_KINDS and e.fingerprint in session_cookies:
             e = replace(e, links={**e.links, **links}, expires_at=e.expires_at or expiry)

@@ -107,10 +107,5 @@ def _via(event: Event, exposure: Exposure) -> str | None:
     """How the event names the exposure; a session or token link wins over a user link."""
     if any(_same(fp, exposure.fingerprint) for fp in event.credential_fps):
         return "credential"
-    claims = [
-        claim
-        for _, fp in event.identifier_fps
-        for claim, linked in exposure.links.items()
-        if _same(fp, linked)
-    ]
+    claims = [claim for _, fp in event.identifier_fps for claim, linked in exposure.links.items() if _same(fp, linked)]
     return next((c for c in claims if c == "credential" or c in SESSION_LINKS), claims[0] if claims else None)

@@ -130,9 +130,7 @@ class Sensor:
         return client_ip
 
     def _maybe_refresh(self) -> None:
-        if self._clock() - self._refreshed < self.refresh_seconds or not self._refreshing.acquire(
-            blocking=False
-        ):
+        if self._clock() - self._refreshed < self.refresh_seconds or not self._refreshing.acquire(blocking=False):
             return
         self._refreshed = self._clock()
 
@@ -175,9 +173,7 @@ class WSGIEdgeSensor:
         self.sensor = sensor
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        headers = [
-            (k[5:].replace("_", "-").lower(), str(v)) for k, v in environ.items() if k.startswith("HTTP_")
-        ]
+        headers = [(k[5:].replace("_", "-").lower(), str(v)) for k, v in environ.items() if k.startswith("HTTP_")]
         self.sensor.inspect(
             headers=headers,
             client_ip=environ.get("REMOTE_ADDR"),

@@ -135,11 +135,7 @@ class AsnTable:
         try:
             with path.open(encoding="utf-8", newline="") as handle:
                 for number, row in enumerate(csv.reader(handle), 1):
-                    if (
-                        not row
-                        or row[0].lstrip().startswith("#")
-                        or row[0].strip().lower() in ("cidr", "network")
-                    ):
+                    if not row or row[0].lstrip().startswith("#") or row[0].strip().lower() in ("cidr", "network"):
                         continue
                     try:
                         network = ipaddress.ip_network(row[0].strip(), strict=False)

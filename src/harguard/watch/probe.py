@@ -75,9 +75,7 @@ class HarProbe:
         return probe
 
     # -- the HarScrub protocol: observe, never change -------------------------------------
-    def value(
-        self, value: str, *, key: str, loc: str, depth: int = 0, siblings: Collection[str] | None = None
-    ) -> str:
+    def value(self, value: str, *, key: str, loc: str, depth: int = 0, siblings: Collection[str] | None = None) -> str:
         return value
 
     def text(self, text: str, *, loc: str, depth: int = 0) -> str:
@@ -153,6 +151,4 @@ def _session_object(node: dict[str, Any]) -> SessionObject | None:
     if not any(k in node for k in ("expiresAt", "createdAt", "lastPasswordVerification")):
         return None
     user_id = node.get("userId")
-    return SessionObject(
-        session_id, user_id if isinstance(user_id, str) else None, parse_time(node.get("expiresAt"))
-    )
+    return SessionObject(session_id, user_id if isinstance(user_id, str) else None, parse_time(node.get("expiresAt")))

@@ -100,9 +100,7 @@ def _exposure(e: Exposure, history: list[StatusChange]) -> dict[str, Any]:
 
 def _capture(exposures: Sequence[Exposure]) -> dict[str, Any]:
     context = exposures[0].context if exposures else {}
-    return {
-        k: context.get(k) for k in ("user_agents", "hosts", "first_started", "last_started") if context.get(k)
-    }
+    return {k: context.get(k) for k in ("user_agents", "hosts", "first_started", "last_started") if context.get(k)}
 
 
 def _timeline(
@@ -146,9 +144,7 @@ def _timeline(
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
-def _queries(
-    exposures: Sequence[Exposure], alerts: Sequence[Alert], uploaded: datetime | None
-) -> dict[str, list[str]]:
+def _queries(exposures: Sequence[Exposure], alerts: Sequence[Alert], uploaded: datetime | None) -> dict[str, list[str]]:
     since = uploaded.strftime("%Y-%m-%dT%H:%M:%S.000Z") if uploaded else "<upload time>"
     sessions = sorted({str(a.session["uid"]) for a in alerts if a.session and a.session.get("uid")})
     users = sorted({str(a.actor["uid"]) for a in alerts if a.actor and a.actor.get("uid")})
@@ -156,9 +152,7 @@ def _queries(
     okta += [f'published gt "{since}" and actor.id eq "{u}"' for u in users]
     if not okta:
         okta.append(f'published gt "{since}" and actor.id eq "<the uploader\'s Okta user id>"')
-    kql_ids = (
-        " or ".join(f'SessionId == "{s}"' for s in sessions) or 'UserId == "<the uploader\'s object id>"'
-    )
+    kql_ids = " or ".join(f'SessionId == "{s}"' for s in sessions) or 'UserId == "<the uploader\'s object id>"'
     entra = [
         f"union SigninLogs, AADNonInteractiveUserSignInLogs | where TimeGenerated > datetime({since}) "
         f"| where {kql_ids} | project TimeGenerated, IPAddress, AutonomousSystemNumber, UserAgent, "
@@ -192,9 +186,7 @@ def render_markdown(bundle: dict[str, Any]) -> str:
     ]
     for e in bundle["exposures"]:
         expires = e["expires_at"] or "-"
-        lines.append(
-            f"| {e['kind']} | `{e['fingerprint']}` | {e['status']} | {e['exposed_at']} | {expires} |"
-        )
+        lines.append(f"| {e['kind']} | `{e['fingerprint']}` | {e['status']} | {e['exposed_at']} | {expires} |")
     lines += ["", "## Timeline", ""]
     lines += [f"- {t['at']} · {t['what']} · {t['detail']}" for t in bundle["timeline"]]
     lines += ["", "## Log queries", ""]
@@ -203,7 +195,5 @@ def render_markdown(bundle: dict[str, Any]) -> str:
         lines += [f"    {q}" for q in queries]
         lines.append("")
     lines += ["## Rotation checklist", ""]
-    lines += [
-        f"- [ ] **{r['kind']}** ({', '.join(r['fingerprints'])}): {r['action']}" for r in bundle["rotation"]
-    ]
+    lines += [f"- [ ] **{r['kind']}** ({', '.join(r['fingerprints'])}): {r['action']}" for r in bundle["rotation"]]
     return "\n".join(lines) + "\n"

@@ -35,9 +35,7 @@ class StateStore:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError):
-            raise PolicyError(
-                f"{self.path}: the watch state is unreadable; move it aside to start over"
-            ) from None
+            raise PolicyError(f"{self.path}: the watch state is unreadable; move it aside to start over") from None
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             raise PolicyError(f"{self.path}: not a harguard watch state file")
         return dict(data.get("state") or {})

@@ -292,9 +292,7 @@ class Watchlist:
         when = at or datetime.now(UTC)
         self._ensure_watch_tables()
         with self.engine.begin() as conn:
-            conn.execute(
-                watchlist_table.update().where(watchlist_table.c.id == exposure_id).values(status=status)
-            )
+            conn.execute(watchlist_table.update().where(watchlist_table.c.id == exposure_id).values(status=status))
             conn.execute(
                 watch_status_table.insert().values(
                     exposure_id=exposure_id, status=status, at=when, reason=(reason or "")[:256] or None

@@ -22,9 +22,7 @@ __all__ = ["ReplayDetector"]
 
 # Alone (no network change) these make a watched session's use high. A native verdict alone
 # is left to the native detector, which makes it critical on a watched session.
-_HIGH_ALONE = frozenset(
-    {"dissimilar-user-agent", "new-device", "anonymizer", "token-unbound", "impossible-travel"}
-)
+_HIGH_ALONE = frozenset({"dissimilar-user-agent", "new-device", "anonymizer", "token-unbound", "impossible-travel"})
 
 
 def _severity(diff: Diff) -> Severity | None:
@@ -38,13 +36,7 @@ def _severity(diff: Diff) -> Severity | None:
 
 def _ago(seconds: float) -> str:
     minutes = int(seconds // 60)
-    return (
-        f"{minutes}m"
-        if minutes < 120
-        else f"{minutes // 60}h"
-        if minutes < 72 * 60
-        else f"{minutes // 1440}d"
-    )
+    return f"{minutes}m" if minutes < 120 else f"{minutes // 60}h" if minutes < 72 * 60 else f"{minutes // 1440}d"
 
 
 class ReplayDetector(Detector):
@@ -59,9 +51,7 @@ class ReplayDetector(Detector):
             status, _ = match.status_at(event.time, skew=ctx.skew)
             if status != "live" or event.time < exposure.exposed_at - ctx.skew:
                 continue  # revoked/expired: detector 5; before the upload: the customer's own use
-            baseline = Baseline.build(
-                exposure, ctx.session, until=exposure.exposed_at + ctx.skew, config=ctx.config
-            )
+            baseline = Baseline.build(exposure, ctx.session, until=exposure.exposed_at + ctx.skew, config=ctx.config)
             diff = compare(event, baseline, ctx.config)
             severity = _severity(diff)
             if severity is None:
@@ -69,9 +59,7 @@ class ReplayDetector(Detector):
             alerts.append(self._alert(event, match, diff, severity, ctx))
         return alerts
 
-    def _alert(
-        self, event: Event, match: Match, diff: Diff, severity: Severity, ctx: DetectionContext
-    ) -> Alert:
+    def _alert(self, event: Event, match: Match, diff: Diff, severity: Severity, ctx: DetectionContext) -> Alert:
         exposure = match.exposure
         since = (event.time - exposure.exposed_at).total_seconds()
         evidence = {

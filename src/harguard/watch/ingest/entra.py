@@ -68,9 +68,7 @@ class EntraIngestor(Ingestor):
             risk_level=(_str(r.get("riskLevelDuringSignIn")) or "").upper() or None,
             native_verdicts=tuple(v for v in verdicts if v and v != "none"),
             token_binding=_binding(_nested(r.get("tokenProtectionStatusDetails"))),
-            targets=tuple(
-                t for t in (_str(r.get("appDisplayName")), _str(r.get("resourceDisplayName"))) if t
-            ),
+            targets=tuple(t for t in (_str(r.get("appDisplayName")), _str(r.get("resourceDisplayName"))) if t),
         )
 
 

@@ -44,14 +44,10 @@ def read_records(path: Path, ingestor: Ingestor) -> Iterator[Any]:
         head = handle.read(1 << 16)
         handle.seek(0)
         stripped = head.lstrip()
-        if ingestor.lines == "json" and (
-            stripped[:1] == b"[" or (stripped[:1] == b"{" and _is_document(head))
-        ):
+        if ingestor.lines == "json" and (stripped[:1] == b"[" or (stripped[:1] == b"{" and _is_document(head))):
             size = path.stat().st_size
             if size > _WHOLE_DOCUMENT_LIMIT:
-                raise InputError(
-                    f"{path}: a {size}-byte JSON document is too large; export JSON lines instead"
-                )
+                raise InputError(f"{path}: a {size}-byte JSON document is too large; export JSON lines instead")
             records = _document_records(handle.read())
             if records is not None:
                 yield from records
@@ -116,9 +112,7 @@ def follow_lines(
                 stat = os.stat(path)
             except FileNotFoundError:
                 stat = None
-            if stat is not None and (
-                handle is None or stat.st_ino != cursor.inode or stat.st_size < cursor.offset
-            ):
+            if stat is not None and (handle is None or stat.st_ino != cursor.inode or stat.st_size < cursor.offset):
                 if handle is not None:
                     handle.close()
                 handle = path.open("rb")

@@ -55,8 +55,7 @@ class JsonLinesIngestor(Ingestor):
         if unknown:
             raise PolicyError(f"unknown event field(s) in the mapping: {', '.join(sorted(unknown))}")
         self.paths = {
-            name: ((mapping or {})[name],) if name in (mapping or {}) else paths
-            for name, paths in DEFAULTS.items()
+            name: ((mapping or {})[name],) if name in (mapping or {}) else paths for name, paths in DEFAULTS.items()
         }
 
     def _get(self, record: Mapping[str, Any], name: str) -> Any:
@@ -83,9 +82,7 @@ class JsonLinesIngestor(Ingestor):
         return Event(
             time=time,
             source=self.name,
-            uid=str(
-                self._get(record, "uid") or ctx.digest(json.dumps(dict(record), sort_keys=True, default=str))
-            ),
+            uid=str(self._get(record, "uid") or ctx.digest(json.dumps(dict(record), sort_keys=True, default=str))),
             activity=str(self._get(record, "activity") or "http.request"),
             class_uid=int(record.get("class_uid") or HTTP_ACTIVITY)
             if str(record.get("class_uid", "")).isdigit()

@@ -24,9 +24,7 @@ _COMBINED = re.compile(
     r'(?P<bytes>\S+)(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)")?'
 )
 FP_FIELDS = ("sess_fp", "session_fp", "credential_fp", "cred_fp", "harguard_fp", "x_session_fp")
-_RAW_FIELDS = re.compile(
-    r"^(?:http_cookie|cookie|cookie_.+|http_authorization|authorization)$", re.IGNORECASE
-)
+_RAW_FIELDS = re.compile(r"^(?:http_cookie|cookie|cookie_.+|http_authorization|authorization)$", re.IGNORECASE)
 
 
 def _http(
@@ -48,11 +46,7 @@ def _http(
         uid=uid,
         activity="http.request",
         class_uid=HTTP_ACTIVITY,
-        outcome=Outcome.UNKNOWN
-        if status is None
-        else Outcome.FAILURE
-        if status in (401, 403)
-        else Outcome.SUCCESS,
+        outcome=Outcome.UNKNOWN if status is None else Outcome.FAILURE if status in (401, 403) else Outcome.SUCCESS,
         session_fp=fps[0] if fps else None,
         credential_fps=fps,
         src_ip=ip,

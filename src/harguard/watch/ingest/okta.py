@@ -74,9 +74,7 @@ class OktaIngestor(Ingestor):
             verdicts.append("threatSuspected")
         geo = dig(record, "client", "geographicalContext") or {}
         targets = tuple(
-            str(t.get("displayName") or t.get("type"))
-            for t in record.get("target") or []
-            if isinstance(t, dict)
+            str(t.get("displayName") or t.get("type")) for t in record.get("target") or [] if isinstance(t, dict)
         )
         return Event(
             time=time,

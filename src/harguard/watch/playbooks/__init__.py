@@ -68,9 +68,7 @@ def build_playbook(
     if name == "okta.session-revoke":
         return OktaSessionRevoke(org_url=need(config.okta_org, "okta_org"))
     if name == "okta.clear-user-sessions":
-        return OktaClearUserSessions(
-            org_url=need(config.okta_org, "okta_org"), token=secret(config.okta_token_env)
-        )
+        return OktaClearUserSessions(org_url=need(config.okta_org, "okta_org"), token=secret(config.okta_token_env))
     if name == "oauth.revoke":
         return OAuthRevoke(
             revoke_url=need(config.oauth_revoke_url, "oauth_revoke_url"),

@@ -69,9 +69,9 @@ class Action:
 
     @property
     def idempotency_key(self) -> str:
-        return hashlib.sha256(
-            f"{self.playbook}\x00{self.method}\x00{self.url}\x00{self.target}".encode()
-        ).hexdigest()[:32]
+        return hashlib.sha256(f"{self.playbook}\x00{self.method}\x00{self.url}\x00{self.target}".encode()).hexdigest()[
+            :32
+        ]
 
     def shown(self) -> dict[str, Any]:
         """What a dry run prints and the action log records."""

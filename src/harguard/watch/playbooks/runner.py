@@ -68,9 +68,7 @@ class Runner:
             self.log.append(action, mode=mode, outcome="planned")
             return ActionResult(action, "planned")
         if action.disruptive and not self.approve and action.playbook not in self.auto:
-            self.log.append(
-                action, mode=mode, outcome="awaiting-approval", detail="disruptive; rerun with --approve"
-            )
+            self.log.append(action, mode=mode, outcome="awaiting-approval", detail="disruptive; rerun with --approve")
             return ActionResult(action, "awaiting-approval")
         try:
             response = request_with_retry(

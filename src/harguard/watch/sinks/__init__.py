@@ -88,9 +88,7 @@ def build_sink(config: SinkConfig, *, env: Mapping[str, str] | None = None, time
     return OcsfFileSink(path=config.path, name=config.name)
 
 
-def build_dispatcher(
-    config: WatchConfig, *, guard: OutboundGuard, env: Mapping[str, str] | None = None
-) -> Dispatcher:
+def build_dispatcher(config: WatchConfig, *, guard: OutboundGuard, env: Mapping[str, str] | None = None) -> Dispatcher:
     timeout = config.delivery.timeout_seconds
     routes = [Route(build_sink(s, env=env, timeout=timeout), s.min_severity) for s in config.sinks]
     names = [r.sink.name for r in routes]

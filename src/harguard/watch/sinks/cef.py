@@ -37,16 +37,8 @@ def _ext(value: object) -> str:
 def cef_line(alert: Alert) -> str:
     exposure = alert.exposure or {}
     evidence = alert.evidence
-    ua = (
-        (evidence.get("user_agent") or {}).get("current")
-        if isinstance(evidence.get("user_agent"), dict)
-        else None
-    )
-    ip = (
-        (evidence.get("ip") or {}).get("current")
-        if isinstance(evidence.get("ip"), dict)
-        else evidence.get("ip")
-    )
+    ua = (evidence.get("user_agent") or {}).get("current") if isinstance(evidence.get("user_agent"), dict) else None
+    ip = (evidence.get("ip") or {}).get("current") if isinstance(evidence.get("ip"), dict) else evidence.get("ip")
     fields = [
         ("rt", int(alert.time.timestamp() * 1000)),
         ("externalId", alert.uid),
@@ -91,9 +83,7 @@ def parse_cef(line: str) -> tuple[list[str], dict[str, str]]:
     for i, m in enumerate(keys):
         end = keys[i + 1].start() if i + 1 < len(keys) else len(ext_text)
         raw = ext_text[m.end() : end]
-        extensions[m.group(1)] = re.sub(
-            r"\\(.)", lambda e: {"n": "\n", "r": "\r"}.get(e.group(1), e.group(1)), raw
-        )
+        extensions[m.group(1)] = re.sub(r"\\(.)", lambda e: {"n": "\n", "r": "\r"}.get(e.group(1), e.group(1)), raw)
     return header, extensions
 
 

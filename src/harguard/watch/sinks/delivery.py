@@ -87,9 +87,7 @@ class Dispatcher:
                     route.open_until = self._clock() + self.config.breaker_cooldown_seconds
                     break
                 if attempt + 1 < self.config.attempts:
-                    self._sleep(
-                        min(self.config.backoff_seconds * 2**attempt, self.config.max_backoff_seconds)
-                    )
+                    self._sleep(min(self.config.backoff_seconds * 2**attempt, self.config.max_backoff_seconds))
                 continue
             route.failures, route.open_until = 0, 0.0
             return "sent"
