@@ -155,14 +155,13 @@ class AuditRun:
         self.totals.excluded, self.totals.unreadable = stats.excluded, len(stats.unreadable)
         known = self.inventory.known_files()
         tasks: list[FileTask] = []
-        resumed: list[FileResult] = []
         for item in found:
             self._relative[item.path] = item.relative
             self.totals.files += 1
             self.totals.bytes += item.size
             previous = known.get(ident(item.path))
             if previous is not None and previous.last_run == run_id and self._is_done(previous, item):
-                resumed.append(FileResult(path=item.path, size=item.size, mtime_ns=item.mtime_ns, hash=""))
+                self.totals.resumed += 1  # finished by the run being resumed, untouched since
                 self._statuses[previous.status] += 1
                 continue
             tasks.append(
@@ -174,7 +173,6 @@ class AuditRun:
                     fix=self.options.fix,
                 )
             )
-        self.totals.resumed = len(resumed)
         self.progress("start", len(tasks), sum(t.size for t in tasks))
         return tasks
 

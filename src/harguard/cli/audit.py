@@ -68,20 +68,14 @@ def audit_command(
     paths: Annotated[list[str] | None, typer.Argument(help="Folders, files and archives to audit.")] = None,
     db: Annotated[
         str,
-        typer.Option(
-            "--db", help="Inventory database URL (SQLite or PostgreSQL).", envvar="HARGUARD_AUDIT_DB"
-        ),
+        typer.Option("--db", help="Inventory database URL (SQLite or PostgreSQL).", envvar="HARGUARD_AUDIT_DB"),
     ] = DEFAULT_DB,
     watchlist: Annotated[
         str | None, typer.Option("--watchlist", help="Watchlist database URL (default: the inventory's).")
     ] = None,
-    report_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="Report format.")
-    ] = AuditFormat.table,
+    report_format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")] = AuditFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
-    fix: Annotated[
-        bool, typer.Option("--fix", help="Rewrite affected files with their sanitized version.")
-    ] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Rewrite affected files with their sanitized version.")] = False,
     quarantine: Annotated[
         Path | None,
         typer.Option(
@@ -96,9 +90,7 @@ def audit_command(
         str | None,
         typer.Option("--dask", help="Run on this Dask scheduler instead.", metavar="SCHEDULER_ADDRESS"),
     ] = None,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Continue the last run that did not finish.")
-    ] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the last run that did not finish.")] = False,
     full: Annotated[bool, typer.Option("--full", help="Scan every file, even unchanged ones.")] = False,
     tenant_pattern: Annotated[
         str | None,
@@ -107,12 +99,8 @@ def audit_command(
             help="Regex with (?P<tenant>…) and/or (?P<case>…) groups, matched on the path.",
         ),
     ] = None,
-    exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")
-    ] = None,
-    report_only: Annotated[
-        bool, typer.Option("--report-only", help="Report the last run; scan nothing.")
-    ] = False,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")] = None,
+    report_only: Annotated[bool, typer.Option("--report-only", help="Report the last run; scan nothing.")] = False,
     fail_on: FailOnOpt = FailOn.high,
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
@@ -152,9 +140,7 @@ def audit_command(
         totals = AuditRun(options, config, progress=progress).execute()
     if totals.staging_removed:
         warning(f"removed {totals.staging_removed} staged copies left by an interrupted fix")
-    _report(
-        db, totals.run_id, report_format=report_format, output=output, fail_on=fail_on, failed=totals.failed
-    )
+    _report(db, totals.run_id, report_format=report_format, output=output, fail_on=fail_on, failed=totals.failed)
 
 
 def _resumed_roots(db: str) -> list[str]:
