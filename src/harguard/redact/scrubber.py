@@ -96,7 +96,7 @@ _QUOTED_B64 = re.compile(r'"([A-Za-z0-9+/_-]{20,}={0,2})"')
 _HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")
 _PLAIN_HEADER_NAMES = frozenset({"authorization", "cookie", "apikey", "dpop", "cookie2"})
 _KEY_RUN = re.compile(r"[A-Za-z0-9_$.@-]+")
-_ASSIGNED_KEY = re.compile(r"""([A-Za-z0-9_$.@-]{1,63})\\?["'`]?[ \t]{0,3}(?:=>|:=|[:=])$""")
+_ASSIGNED_KEY_REVERSED = re.compile(r"""(?:>=|=:|[:=])[ \t]{0,3}["'`]?\\?([A-Za-z0-9_$.@-]{1,63})""")
 _KEY_TAIL = re.compile(r"[A-Za-z0-9_$.@-]+$")
 _KV_AFTER = re.compile(
     r"""(?:\\?["'])?\s{0,3}(?:=>|:=|[:=])\s{0,3}
@@ -620,11 +620,18 @@ def _assigned_keys(text: str, separator_ends: list[int]) -> list[tuple[int, int,
     found: list[tuple[int, int, str]] = []
     last_end = -1
     for end in separator_ends:
-        m = _ASSIGNED_KEY.search(text, max(0, end - 80), end)
-        if m is None or m.start(1) < last_end:
+        # Read backwards (on the reversed slice, so each sighting costs one short match): the
+        # separator, optional blanks and quote, then the key itself.
+        window = text[max(0, end - 80) : end][::-1]
+        m = _ASSIGNED_KEY_REVERSED.match(window)
+        if m is None:
             continue
-        last_end = m.end(1)
-        found.append((m.start(1), m.end(1), m.group(1).strip(".@$-")))
+        key_end = end - m.start(1)
+        key_start = end - m.end(1)
+        if key_start < last_end:
+            continue
+        last_end = key_end
+        found.append((key_start, key_end, text[key_start:key_end].strip(".@$-")))
     return found
 
 
