@@ -19,6 +19,8 @@ class SSELayer:
         return _FIELD.match(text) is not None or text.startswith(":")
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+        if not scrub.survey(text) and "%" not in text:
+            return text  # one look at the whole stream: no event can hold anything
         count = 0
 
         def data(m: re.Match[str]) -> str:
