@@ -198,3 +198,15 @@ def test_every_error_leaf_has_an_exit_code() -> None:
     leaves = [cls for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.HarguardError)]
     mapped = {cls for cls, _ in ERROR_EXIT_CODES}
     assert all(any(issubclass(leaf, m) for m in mapped) for leaf in leaves if leaf is not errors.HarguardError)
+
+
+def test_sanitize_text_mode_for_logs(tmp_path: Path, capfd: Any, monkeypatch: Any) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(f"GET /x\nAuthorization: Bearer {BEARER}\nCookie: sid={SESSION}\nok\n")
+    code, out, err = _run(["sanitize", "--text", str(log), "-q"], capfd, monkeypatch)
+    assert code == ExitCode.OK
+    data = (tmp_path / "app.sanitized.log").read_text()
+    assert_no_leak(data, PLANTED, "sanitized log")
+    assert data.startswith("GET /x\nAuthorization: Bearer [REDACTED:") and data.endswith("ok\n")
+    code, _, _ = _run(["sanitize", str(log)], capfd, monkeypatch)
+    assert code == ExitCode.NOT_JSON  # without --text a log is not a HAR

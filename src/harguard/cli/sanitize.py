@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import HarguardError
-from ..har.load import unpack
+from ..errors import HarguardError, NotHARError
+from ..har.load import decode_utf8, unpack
 from ..har.write import atomic_output
 from ..pipeline import Sanitizer
 from ..report.manifest import Report
@@ -44,6 +44,9 @@ def sanitize_command(
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+    text: Annotated[
+        bool, typer.Option("--text", help="Inputs are logs or other text (SAML-tracer, JSON lines), not HARs.")
+    ] = False,
     engine: EngineOpt = "auto",
 ) -> None:
     """Remove every credential, session token, secret and piece of PII; keep the HAR valid.
@@ -61,7 +64,9 @@ def sanitize_command(
         task = progress.add_task("sanitizing", total=len(inputs))
         for name in inputs:
             try:
-                reports.extend(_sanitize_one(sanitizer, name, _output_for(name, output, several=len(inputs) > 1)))
+                destination = _output_for(name, output, several=len(inputs) > 1, text=text)
+                sanitize_one = _sanitize_text_one if text else _sanitize_one
+                reports.extend(sanitize_one(sanitizer, name, destination))
             except (HarguardError, OSError) as exc:
                 code = exit_code_for(exc)
                 worst = code if worst == ExitCode.OK else worst
@@ -81,23 +86,42 @@ def _describe(exc: BaseException) -> str:
     return str(exc)
 
 
-def _output_for(name: str, output: str | None, *, several: bool) -> str:
+def _output_for(name: str, output: str | None, *, several: bool, text: bool = False) -> str:
     if output == "-" or (output is None and name == "-"):
         return "-"
     if output is not None and (several or Path(output).is_dir()):
         Path(output).mkdir(parents=True, exist_ok=True)
-        return str(Path(output) / _sanitized_name(Path(name).name if name != "-" else "stdin.har"))
+        return str(Path(output) / _sanitized_name(Path(name).name if name != "-" else "stdin.har", text=text))
     if output is not None:
         return output
     path = Path(name)
-    return str(path.with_name(_sanitized_name(path.name)))
+    return str(path.with_name(_sanitized_name(path.name, text=text)))
 
 
-def _sanitized_name(name: str) -> str:
-    for suffix in (".har.gz", ".har", ".zip", ".json", ".gz"):
+def _sanitized_name(name: str, *, text: bool = False) -> str:
+    for suffix in (".har.gz", ".har", ".zip", ".json", ".gz", ".ndjson", ".jsonl", ".log", ".txt"):
         if name.endswith(suffix):
             return f"{name[: -len(suffix)]}.sanitized{suffix}"
-    return f"{name}.sanitized.har"
+    return f"{name}.sanitized" if text else f"{name}.sanitized.har"
+
+
+def _sanitize_text_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Report]:
+    """A log or other text: the same layers and value rules, no HAR structure."""
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    label = "stdin" if name == "-" else name
+    (member_name, member), *rest = unpack(data, name=label, limits=sanitizer.load_limits)
+    if rest:
+        raise NotHARError(f"{label}: an archive; give its members one by one with --text")
+    text = decode_utf8(member, name=member_name)
+    sanitized, report = sanitizer.sanitize_text(text, name=member_name)
+    encoded = sanitized.encode("utf-8")
+    if destination == "-":
+        sys.stdout.buffer.write(encoded)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(destination) as handle:
+            handle.write(gzip.compress(encoded, mtime=0) if destination.endswith(".gz") else encoded)
+    return [report]
 
 
 def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Report]:

@@ -23,7 +23,7 @@ _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jw
 # In valid JSON, `"…"` followed by `:` can only be an object key (quotes inside strings are escaped).
 _KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
 _NAME = re.compile(r"[A-Za-z_:][\w.:-]{0,63}")
-_PAIR = re.compile(r'\[\s*"([A-Za-z_][\w.:-]{0,63})"\s*,\s*"')
+_PAIR = re.compile(r'\[\s*"([A-Za-z_][\w.:-]{0,63})"\s*,\s*"')  # `["name", "…` (each pair of a list)
 _NAME_MEMBER = re.compile(r'"name"\s*:\s*"([A-Za-z_:][\w.:-]{0,63})"')
 _SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -96,6 +96,16 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     return relevant
 
 
+def _is_pair(item: Any) -> bool:
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], str)
+        and _NAME.fullmatch(item[0]) is not None
+    )
+
+
 def _decode_key(raw: str) -> str:
     if "\\" not in raw:
         return raw
@@ -165,12 +175,14 @@ class _Walker:
         if isinstance(node, dict):
             return self._object(node, loc, key)
         if isinstance(node, list):
-            if len(node) == 2 and isinstance(node[0], str) and isinstance(node[1], str) and _NAME.fullmatch(node[0]):
-                # `["SAMLResponse", "PHNh…"]` (SAML-tracer `post`, form dumps): a name and its value.
-                new = self.scrub.pair(node[0], node[1], loc=f"{loc}[1]", depth=self.depth)
-                if new != node[1]:
-                    node[1] = new
-                    self.changed = True
+            if node and all(_is_pair(item) for item in node):
+                # `[["SAMLResponse", "PHNh…"], ["RelayState", "/home"]]` (SAML-tracer `post`, form
+                # dumps): a list of name and value pairs; each value sits under its name.
+                for i, (name, value) in enumerate(node):
+                    new = self.scrub.pair(name, value, loc=f"{loc}[{i}][{name}]", depth=self.depth)
+                    if new != value:
+                        node[i][1] = new
+                        self.changed = True
                 return node
             keyed = key is not None and self.key_class(key) == 1
             check = self.check

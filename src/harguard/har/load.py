@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import EncodingError, InputError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
 from . import _json
 
-__all__ = ["LoadLimits", "LoadedHar", "check_har", "load_har", "unpack"]
+__all__ = ["LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "unpack"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -133,6 +133,15 @@ def decode_text(data: bytes, *, name: str) -> tuple[bytes, list[str]]:
     if len(data) >= 2 and (data[0] == 0 or data[1] == 0):
         raise EncodingError(f"{name}: looks like UTF-16 or UTF-32 without a byte-order mark")
     return data, notes
+
+
+def decode_utf8(data: bytes, *, name: str) -> str:
+    """Text input (logs): the same byte-order-mark handling as for HARs, strict UTF-8."""
+    data, _ = decode_text(data, name=name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"{name}: not valid UTF-8 (at byte {exc.start})") from None
 
 
 def load_har(data: bytes, *, name: str = "input", limits: LoadLimits | None = None) -> LoadedHar:
