@@ -21,6 +21,7 @@ from ._hyperscan import scan as hs_scan
 __all__ = ["KnownSecrets", "spelling_pattern"]
 
 _UNRESERVED = frozenset("-._~")
+_MIN_ANCHOR = 4
 _NAMED_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 
 
@@ -75,15 +76,14 @@ class KnownSecrets:
             backend = "hyperscan" if hyperscan is not None else "python"
         self.backend = backend
         self._db = None
-        if backend == "hyperscan" and self._secrets:
-            self._db = hyperscan.Database()
-            expressions = [spelling_pattern(s).encode("utf-8", "surrogatepass") for s in self._secrets]
-            self._db.compile(
-                expressions=expressions,
-                ids=list(range(len(expressions))),
-                elements=len(expressions),
-                flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
-            )
+        # Hyperscan looks for each secret's anchor (its longest run of characters that no
+        # encoding changes) as a plain literal: complete, quick to compile for thousands of
+        # secrets; `present` confirms the candidates with the whole spelling pattern in `re`.
+        self._unanchored = [s for anchor, s in self._anchors if len(anchor) < _MIN_ANCHOR]
+        anchored = [(anchor, s) for anchor, s in self._anchors if len(anchor) >= _MIN_ANCHOR]
+        self._anchored_secrets = [s for _, s in anchored]
+        if backend == "hyperscan" and anchored:
+            self._db = _compile_literals([re.escape(anchor).encode() for anchor, _ in anchored])
 
     def __len__(self) -> int:
         return len(self._secrets)
@@ -104,14 +104,17 @@ class KnownSecrets:
         """The secrets that occur in `text` in any spelling."""
         if not self._secrets or not text:
             return []
-        if self._db is not None:
-            data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
-            ids: list[int] = []
-            hs_scan(self._db, data, _collect, ids)
-            return [self._secrets[i] for i in sorted(set(ids))]
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        return [s for anchor, s in self._anchors if anchor in text and self._pattern(s).search(text)]
+        if self._db is None:
+            decoded = text if isinstance(text, str) else text.decode("utf-8", "replace")
+            return [s for anchor, s in self._anchors if anchor in decoded and self._pattern(s).search(decoded)]
+        data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
+        ids: list[int] = []
+        hs_scan(self._db, data, _collect, ids)
+        candidates = [self._anchored_secrets[i] for i in sorted(set(ids))] + self._unanchored
+        if not candidates:
+            return []
+        decoded = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        return [s for s in candidates if self._pattern(s).search(decoded)]
 
     def spans(self, text: str, secrets: list[str] | None = None) -> list[tuple[int, int, str]]:
         """Non-overlapping spans of known secrets in `text`, longest secrets first."""
@@ -123,6 +126,17 @@ class KnownSecrets:
                     taken.append((m.start(), m.end(), secret))
         taken.sort()
         return taken
+
+
+def _compile_literals(expressions: list[bytes]) -> object:
+    database = hyperscan.Database()
+    database.compile(
+        expressions=expressions,
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
+    )
+    return database
 
 
 def _collect(expression_id: int, start: int, end: int, flags: int, context: list[int]) -> None:
