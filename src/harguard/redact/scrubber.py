@@ -566,11 +566,14 @@ class Scrubber:
             pos = self.positions.header(name)
             if pos is None or pos.mode == "url" or value.startswith(("function", "{", "(", "[", "=>")):
                 continue
-            if not _free(edits, m.start(2), m.end(2)):
+            start, end = m.start(2), m.end(2)
+            inside = [e for e in edits if start <= e[0] and e[1] <= end and e[2] == text[e[0] : e[1]]]
+            if not _free([e for e in edits if e not in inside], start, end):
                 continue
+            for placeholder in inside:  # a header value may hold our placeholders; it keeps them itself
+                edits.remove(placeholder)
             new = self._redact_position(value, pos, f"{loc}/header[{name.lower()}]")
-            if new != value:
-                _claim(edits, m.start(2), m.end(2), new)
+            _claim(edits, start, end, new)  # claimed even if unchanged: the line is handled
 
     def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
