@@ -56,9 +56,13 @@ class Scrub(Protocol):
         """Whether some value of this (surveyed) text hides a layer or a match only a walk finds."""
         ...
 
-    def siblings_decide(self, key: str, keys: Collection[str]) -> bool:
-        """Whether `key` is conditional (`code`, `state`) and one of the siblings that would make
-        it a credential occurs among `keys` (so only its own object can tell)."""
+    def siblings_decide(self, key: str, keys: Collection[str]) -> bool | None:
+        """For a conditional key (`code`, `state`): whether one of the siblings that would make it a
+        credential occurs among `keys` (so only its own object can tell). None: not conditional."""
+        ...
+
+    def telling_keys(self, text: str) -> set[str]:
+        """The assigned keys in `text` (`"key":`, `key=`) that hold a telling word."""
         ...
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:

@@ -24,6 +24,7 @@ _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jw
 _KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
 _NAME = re.compile(r"[A-Za-z_:][\w.:-]{0,63}")
 _PAIR = re.compile(r'\[\s*"([A-Za-z_][\w.:-]{0,63})"\s*,\s*"')  # `["name", "…` (each pair of a list)
+_PERSON_KEY = re.compile(r'"(?i:nick[_-]?)?[Nn]ame"\s*:')
 _NAME_MEMBER = re.compile(r'"name"\s*:\s*"([A-Za-z_:][\w.:-]{0,63})"')
 _SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -71,28 +72,33 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     """
     if scrub.content_needs_walk(text, context):
         return None
-    keys = set(_KEY.findall(text))
-    names = _PAIR.findall(text)
-    if "name" in keys and "value" in keys:
+    names = _PAIR.findall(text) if '["' in text or '[ "' in text else []
+    if '"name"' in text and '"value"' in text:
         names += _NAME_MEMBER.findall(text)
     if any(scrub.name_matters(name) for name in set(names)):
         return None  # `{"name": "Cookie", "value": …}` and `["SAMLResponse", …]` pairs are walked
+    # Every key that can matter holds a telling word, and the engine finds those keys directly.
+    telling = scrub.telling_keys(text)
+    if any(scrub.siblings_decide(key, ()) is None for key in telling):
+        return _plan_with_all_keys(text, scrub)  # a conditional key (`code`, `state`): its siblings decide
+    relevant = [key for key in telling if scrub.key_class(key) == 1]
+    if _PERSON_KEY.search(text) and scrub.describes_person([normalize_key(k) for k in telling]):
+        return None  # a `name` beside an email or a username: only its object can tell
+    return relevant
+
+
+def _plan_with_all_keys(text: str, scrub: Scrub) -> list[str] | None:
+    keys = {_decode_key(raw) for raw in _KEY.findall(text)}
+    normalized = [normalize_key(k) for k in keys]
     relevant = []
-    normalized: list[str] | None = None
-    for raw in keys:
-        key = _decode_key(raw)
+    for key in keys:
         cls = scrub.key_class(key)
-        if cls == 0:
-            continue
-        if normalized is None:
-            normalized = [normalize_key(_decode_key(k)) for k in keys]
-        if cls == 2:
-            if scrub.describes_person(normalized):
-                return None
-        elif scrub.siblings_decide(key, normalized):
-            return None  # `code` beside `state` or `redirect_uri` somewhere: the objects decide
-        else:
-            relevant.append(raw)  # plain, or conditional on its value alone (`code` that looks random)
+        if cls == 2 and scrub.describes_person(normalized):
+            return None
+        if cls == 1:
+            if scrub.siblings_decide(key, normalized):
+                return None  # `code` beside `state` or `redirect_uri` somewhere: the objects decide
+            relevant.append(key)  # plain, or conditional on its value alone (`code` that looks random)
     return relevant
 
 

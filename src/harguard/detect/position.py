@@ -196,10 +196,13 @@ class Positions:
                 self._matter_cache[name] = found
         return found
 
-    def siblings_decide(self, name: str, keys: Collection[str]) -> bool:
-        """A conditional key whose telling siblings occur among `keys`."""
+    def siblings_decide(self, name: str, keys: Collection[str]) -> bool | None:
+        """For a conditional key: whether its telling siblings occur among `keys` (None: the key
+        is not conditional)."""
         conditional = self._conditional.get(normalize_key(name))
-        return conditional is not None and bool(conditional[1]) and not conditional[1].isdisjoint(keys)
+        if conditional is None:
+            return None
+        return bool(conditional[1]) and not conditional[1].isdisjoint(keys)
 
     def is_person_key(self, name: str) -> bool:
         """`name`-like keys: a person's name only in an object with person siblings."""

@@ -64,12 +64,12 @@ class Limits:
 
 # Words that make a key name worth a look: the prefilter's "key" hint group.
 KEY_HINTS = (
-    "token", "secret", "passw", "pwd", "passcode", "key", "auth", "sess", "sid", "credential",
-    "otp", "csrf", "xsrf", "jwt", "bearer", "cookie", "signature", "sig", "saml", "assertion",
-    "code", "state", "nonce", "ticket", "handle", "answer", "verifier", "hint", "mail", "phone",
-    "mobile", "firstname", "first_name", "lastname", "last_name", "fullname", "displayname",
-    "givenname", "given_name", "family", "surname", "address", "street", "postal", "zip",
-    "login", "username", "user_name", "upn", "birth", "ssn", "cvv", "cvc", "iban", "card",
+    "token", "secret", "pass", "pwd", "key", "auth", "sess", "sid", "credential", "otp", "csrf",
+    "xsrf", "jwt", "bearer", "cookie", "signature", "sig", "saml", "assertion", "code", "state",
+    "nonce", "ticket", "handle", "answer", "verifier", "hint", "hash", "mail", "phone", "mobile", "tel",
+    "firstname", "first_name", "lastname", "last_name", "fullname", "displayname", "givenname",
+    "given_name", "family", "surname", "middle", "unique", "address", "street", "postal", "zip", "login",
+    "username", "user_name", "upn", "birth", "dob", "ssn", "social", "tax", "cvv", "cvc", "iban", "card",
     "clientip", "client_ip", "remote",
 )  # fmt: skip
 # Header lines in logs and pasted requests (`Authorization: Bearer …`, `Cookie: a=b`).
@@ -321,8 +321,18 @@ class Scrubber:
             return True
         return bool(self.known) and bool(self.known.present(text))  # type: ignore[union-attr]
 
-    def siblings_decide(self, key: str, keys: Collection[str]) -> bool:
+    def siblings_decide(self, key: str, keys: Collection[str]) -> bool | None:
         return self.positions.siblings_decide(key, keys)
+
+    def telling_keys(self, text: str) -> set[str]:
+        return {key for _, _, key in self._assignments(text)}
+
+    def _assignments(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of keys with a telling word followed by an assignment separator."""
+        ends = self.engine.pattern_ends(text, "assign")
+        if ends is None:
+            return _candidate_keys(text, self.engine.hint_sightings(text, "key"))
+        return _assigned_keys(text, ends)
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:
         return self._apply_survey(text, context, loc=loc) if isinstance(context, Survey) else text
@@ -577,12 +587,7 @@ class Scrubber:
 
     def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
-        ends = self.engine.pattern_ends(text, "assign")
-        if ends is None:
-            candidates = _candidate_keys(text, self.engine.hint_sightings(text, "key"))
-        else:
-            candidates = _assigned_keys(text, ends)
-        for start, end, key in candidates:
+        for start, end, key in self._assignments(text):
             m = _KV_AFTER.match(text, end)
             if m is None:
                 continue
