@@ -11,20 +11,16 @@ the same result in a local process or on a Dask worker.
 from __future__ import annotations
 
 import io
-import json
 import os
 import stat
 import time
 
 from ..errors import HarguardError, InputError, LimitExceededError, ResidualLeakError, StoreError
 from ..pipeline import Sanitizer
-from ..report.manifest import Report
-from ..types import Finding
 from .classify import SAMPLE_BYTES, classify, decode_text, encode_text
 from .config import AuditConfig, content_hash, sanitizer_for
 from .fix import StagedWriter, stage_bytes
 from .model import AuditFinding, FileResult, FileTask, MemberResult, Status
-from .placeholders import Kinds, artifacts, mask, unmask
 from .stores.archive import Node, expand, rebuild, sniff_container
 from .stores.limits import Budget
 from .textscan import TextScanner, iter_blocks
@@ -32,7 +28,6 @@ from .textscan import TextScanner, iter_blocks
 __all__ = ["audit_file", "describe_error"]
 
 _STREAM_FORMATS = ("gz", "bz2", "xz")
-_FIX_ROUNDS = 3
 
 
 def audit_file(task: FileTask, config: AuditConfig) -> tuple[str | None, FileResult | None]:
@@ -81,7 +76,7 @@ def _audit_text_stream(
     result: FileResult, sanitizer: Sanitizer, *, task: FileTask, config: AuditConfig, kind: str
 ) -> None:
     """Logs can be far larger than memory: read, scan and (when fixing) write block by block."""
-    scanner = TextScanner(sanitizer, name=task.path, fixing=task.fix)
+    scanner = TextScanner(sanitizer, name=task.path)
     writer = StagedWriter(task.path, key=config.key) if task.fix else None
     member = MemberResult(member="", kind=kind, size=result.size, mtime=result.mtime_ns / 1e9, status=Status.CLEAN)
     try:
@@ -221,70 +216,38 @@ def _scan_leaf(node: Node, sanitizer: Sanitizer, *, config: AuditConfig, fix: bo
     elif kind == "har":
         _scan_har(node, member, sanitizer, config=config, fix=fix)
     elif kind != "empty":
-        _scan_text(node, member, sanitizer, config=config, whole=kind in ("json", "saml-tracer"), fix=fix)
+        _scan_text(node, member, sanitizer, config=config, whole=kind in ("json", "saml-tracer"))
     return member
 
 
 def _scan_har(node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, fix: bool) -> None:
     label = node.member or node.name
-    data, kinds = mask(node.data)
     try:
         if fix:
             try:
-                report = _fix_har(node, sanitizer, data=data, kinds=kinds, label=label)
+                done = sanitizer.sanitize(node.data, name=label)
+                report, node.output = done.report, done.data if done.report.findings else None
             except ResidualLeakError as exc:
-                report = sanitizer.scan(data, name=label)
+                report = sanitizer.scan(node.data, name=label)
                 member.error, member.message = "ResidualLeakError", str(exc)
         else:
-            report = sanitizer.scan(data, name=label)
+            report = sanitizer.scan(node.data, name=label)
     except InputError as exc:
         # Damaged or not a HAR after all: its secrets are still there, so read it as text.
         member.error, member.message = type(exc).__name__, f"{exc} (scanned as text)"
         if classify(node.name + ".txt", node.data[:SAMPLE_BYTES]) == "binary":
             member.status = Status.ERROR
             return
-        _scan_text(node, member, sanitizer, config=config, whole=True, fix=fix)
+        _scan_text(node, member, sanitizer, config=config, whole=True)
         return
-    fake = artifacts(node.data, sanitizer.key) if kinds else frozenset()
-    member.findings = [AuditFinding.of(f) for f in report.findings if f.fingerprint not in fake]
-    if not member.findings:
-        node.output = None  # only placeholders were "found": nothing to fix
+    member.findings = [AuditFinding.of(f) for f in report.findings]
     member.context = dict(report.context)
     member.status = Status.FINDINGS if member.findings else Status.CLEAN
 
 
-def _fix_har(node: Node, sanitizer: Sanitizer, *, data: bytes, kinds: Kinds | None, label: str) -> Report:
-    """Sanitize until the output is a fixed point (at most three rounds; see audit.placeholders:
-    the core re-redacts a SAML message whose secrets it already replaced)."""
-    done = sanitizer.sanitize(data, name=label)
-    report, output = done.report, unmask(done.data, kinds)
-    if not report.findings:
-        return report
-    extra: list[Finding] = []
-    for _ in range(_FIX_ROUNDS - 1):
-        masked, again = mask(output)
-        if not sanitizer.scan(masked, name=label).findings:
-            break
-        redo = sanitizer.sanitize(masked, name=label)
-        extra.extend(redo.report.findings)
-        output = unmask(redo.data, again)
-    if extra:  # the manifest in the file must tell everything that was removed from the original
-        merged = Report(source=report.source, findings=[*report.findings, *extra])
-        document = json.loads(output)
-        document["log"]["_harguard"] = merged.manifest()
-        indent = 2 if b"\n" in output[:200] else None
-        separators = None if indent else (",", ":")
-        text = json.dumps(document, indent=indent, ensure_ascii=False, separators=separators)
-        output = text.encode("utf-8", "surrogatepass")
-    node.output = output
-    return report
-
-
-def _scan_text(
-    node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, whole: bool, fix: bool
-) -> None:
+def _scan_text(node: Node, member: MemberResult, sanitizer: Sanitizer, *, config: AuditConfig, whole: bool) -> None:
     text, codec = decode_text(node.data)
-    scanner = TextScanner(sanitizer, name=node.member or node.name, fixing=fix)
+    scanner = TextScanner(sanitizer, name=node.member or node.name)
     if whole and len(text) <= config.json_whole_chars:
         pieces = [scanner.feed(text)]
     else:

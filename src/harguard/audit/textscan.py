@@ -12,13 +12,6 @@ secret; with one changed line, every finding is on it; with several, each change
 scanned alone and findings are matched to it by fingerprint (rule and kind first), and what is
 left (context that spans lines) goes to the line holding its placeholder, or to the first
 changed line that got nothing else.
-
-Placeholders already in the text are neutralised first (see `audit.placeholders`). When fixing,
-a changed block is sanitized again until nothing changes (at most three rounds): the core's
-key/value finder can read `Cookie: JSESSIONID=[REDACTED:…]` as the cookie `JSESSIONID=`, so its
-first output is not always a fixed point. Both are workarounds for core bugs, reported with
-reproductions; `tests/audit/test_textscan.py` holds strict xfail tests that start passing once
-the core is fixed, and then they go.
 """
 
 from __future__ import annotations
@@ -30,17 +23,14 @@ from typing import IO, AnyStr
 
 from ..errors import LimitExceededError, ResidualLeakError
 from ..pipeline import Sanitizer
-from ..report.manifest import Report
 from ..types import Finding
 from .model import AuditFinding
-from .placeholders import artifacts, mask, unmask
 
 __all__ = ["BLOCK_CHARS", "MAX_LINE_CHARS", "TextScanner", "iter_blocks"]
 
 BLOCK_CHARS = 64 * 1024
 MAX_LINE_CHARS = 64 * 2**20
 _PEM_EXTENSION = 1 << 20  # how far a block may grow to keep a PEM block whole
-_FIX_ROUNDS = 3
 
 
 def iter_blocks(stream: IO[AnyStr], *, size: int = BLOCK_CHARS) -> Iterator[AnyStr]:
@@ -78,10 +68,9 @@ def _rest_of_line(stream: IO[AnyStr], newline: AnyStr) -> AnyStr:
 class TextScanner:
     """Feeds blocks of one text through the sanitizer, keeping line numbers and findings."""
 
-    def __init__(self, sanitizer: Sanitizer, *, name: str, fixing: bool = False) -> None:
+    def __init__(self, sanitizer: Sanitizer, *, name: str) -> None:
         self.sanitizer = sanitizer
         self.name = name
-        self.fixing = fixing
         self.line = 1
         self.findings: list[AuditFinding] = []
         self.residual_lines: list[int] = []
@@ -95,38 +84,14 @@ class TextScanner:
         first = self.line
         self.line += block.count("\n")
         try:
-            out, report = self._sanitize(block)
-            found = self._real(report.findings, block)
-            if self.fixing and found:
-                out = self._settle(out)
+            out, report = self.sanitizer.sanitize_text(block, name=self.name)
         except ResidualLeakError:
             self._scan_lines_alone(block, first)
             return block
-        if not found:
+        if not report.findings:
             return block
         self.changed = self.changed or out != block
-        self.findings.extend(self._attribute(block, out, found, first))
-        return out
-
-    def _real(self, findings: list[Finding], text: str) -> list[Finding]:
-        """Findings minus the core re-redacting placeholders already in `text` (audit.placeholders)."""
-        if not findings or "[REDACTED:" not in text:
-            return findings
-        fake = artifacts(text, self.sanitizer.key)
-        return [f for f in findings if f.fingerprint not in fake]
-
-    def _sanitize(self, text: str) -> tuple[str, Report]:
-        """`sanitize_text` with the placeholders already in `text` neutralised (audit.placeholders)."""
-        masked, kinds = mask(text)
-        out, report = self.sanitizer.sanitize_text(masked, name=self.name)
-        return unmask(out, kinds), report
-
-    def _settle(self, out: str) -> str:
-        for _ in range(_FIX_ROUNDS):
-            again, report = self._sanitize(out)
-            if not self._real(report.findings, out) or again == out:
-                break
-            out = again
+        self.findings.extend(self._attribute(block, out, report.findings, first))
         return out
 
     def _scan_lines_alone(self, block: str, first: int) -> None:
@@ -134,11 +99,11 @@ class TextScanner:
         and remember the lines that cannot be sanitized (the file will not be fixed)."""
         for i, line in enumerate(block.splitlines(keepends=True)):
             try:
-                _, report = self._sanitize(line)
+                _, report = self.sanitizer.sanitize_text(line, name=self.name)
             except ResidualLeakError:
                 self.residual_lines.append(first + i)
                 continue
-            self.findings.extend(AuditFinding.of(f, line=first + i) for f in self._real(report.findings, line))
+            self.findings.extend(AuditFinding.of(f, line=first + i) for f in report.findings)
 
     def _attribute(self, block: str, out: str, findings: list[Finding], first: int) -> list[AuditFinding]:
         in_lines = block.splitlines(keepends=True)
@@ -151,7 +116,7 @@ class TextScanner:
         by_print: dict[str, list[int]] = defaultdict(list)
         for i in changed:
             try:
-                _, alone = self._sanitize(in_lines[i])
+                _, alone = self.sanitizer.sanitize_text(in_lines[i], name=self.name)
             except ResidualLeakError:
                 continue
             for f in alone.findings:
