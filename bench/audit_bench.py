@@ -97,10 +97,10 @@ def _write(job: tuple[str, str, int, int]) -> int:
 
 
 def build_store(root: Path, *, files: int, total: int, seed: int, workers: int) -> tuple[int, int]:
-    marker = root / ".bench-store.json"
+    marker = root.with_name(f"{root.name}.bench.json")  # beside the store: it is not part of it
     params = {"files": files, "bytes": total, "seed": seed, "format": 1}
     if marker.exists() and json.loads(marker.read_text()) == params:
-        sizes = [p.stat().st_size for p in root.rglob("*") if p.is_file() and p != marker]
+        sizes = [p.stat().st_size for p in root.rglob("*") if p.is_file()]
         return len(sizes), sum(sizes)
     shutil.rmtree(root, ignore_errors=True)
     rng = random.Random(seed)
