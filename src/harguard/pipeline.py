@@ -24,10 +24,11 @@ from .detect.catalogue import Rule, builtin_rules
 from .detect.engine import Engine
 from .detect.known import KnownSecrets
 from .detect.position import Positions
-from .errors import InputError, NotHARError, ResidualLeakError
+from .errors import ResidualLeakError
 from .har import _json
 from .har.context import CaptureContext
-from .har.load import LoadLimits, check_har, load_har, unpack
+from .har.load import LoadLimits, check_har, open_chunks
+from .har.stream import DocumentStream, HarStream
 from .har.walk import walk_entry, walk_log_fields
 from .policy import Policy
 from .redact.placeholders import PLACEHOLDER_PREFIX, Redactor
@@ -121,31 +122,20 @@ class Sanitizer:
         return SanitizeResult(data=buffer.getvalue(), report=report)
 
     def sanitize_to(self, source: Source, out: IO[bytes], *, name: str | None = None) -> Report:
-        """Sanitize one HAR, writing the output to `out` (nothing is written on error... by
-        the callers that use a temporary file; see har.write.write_atomic)."""
-        document, indent, report_name, notes, size = self._load(source, name)
-        run = _Run(self, report_name)
-        run.report.notes.extend(notes)
-        run.report.input_bytes = size
-        self._process(run, document)
-        written = self._write(run, document, out, indent=indent)
-        run.report.output_bytes = written
+        """Sanitize one HAR, writing the output to `out` as it goes. On an error some output may
+        have been written: give a temporary file (`har.write.atomic_output`) or a buffer."""
+        run, stream, chunks = self._scrub(source, name)
+        run.report.output_bytes = self._write(run, stream, chunks, out)
         run.report.sanitized = True
         return run.report
 
     def scan(self, source: Source, *, name: str | None = None) -> Report:
         """Find everything `sanitize` would remove, without producing an output."""
-        document, _, report_name, notes, size = self._load(source, name)
-        run = _Run(self, report_name)
-        run.report.notes.extend(notes)
-        run.report.input_bytes = size
-        self._process(run, document)
+        run, stream, chunks = self._scrub(source, name)
         known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
-        if known:
-            run.scrubber.known = known
-            for i, entry in enumerate(document["log"]["entries"]):
-                if known.present(_json.dumps(entry)):
-                    walk_entry(run.scrubber, entry, i)
+        run.scrubber.known = known
+        for i, chunk in enumerate(chunks):
+            self._fixed_up(run, chunk, i, known, indent=stream.indent)
         return run.report
 
     def sanitize_text(self, text: str, *, name: str = "text") -> tuple[str, Report]:
@@ -163,78 +153,73 @@ class Sanitizer:
         return new, run.report
 
     # -- stages ----------------------------------------------------------------------------
-    def _load(self, source: Source, name: str | None) -> tuple[dict[str, Any], bool, str, list[str], int]:
+    def _open(self, source: Source, name: str | None) -> HarStream | DocumentStream:
+        """An entry stream over the source: a file or bytes (plain, gzip, one-member zip) are
+        read incrementally; a parsed document is copied first (the caller's stays untouched)."""
         if isinstance(source, (Mapping, list)):
-            copy = _json.loads(_json.dumps(source))  # a private copy: never mutate the caller's
+            copy = _json.loads(_json.dumps(source))
             check_har(copy, name=name or "document", limits=self.load_limits)
-            return copy, True, name or "document", [], 0
+            return DocumentStream(copy, name=name or "document")
         if isinstance(source, (bytes, bytearray, memoryview)):
-            data, label = bytes(source), name or "input"
+            label = name or "input"
+            chunks = open_chunks(bytes(source), name=label, limits=self.load_limits)
         else:
-            path = Path(source)
-            label = name or str(path)
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise InputError(f"{label}: cannot read ({exc.strerror})") from None
-        documents = unpack(data, name=label, limits=self.load_limits)
-        if len(documents) != 1:
-            raise NotHARError(
-                f"{label}: the archive holds {len(documents)} files, not one HAR (the CLI takes archives)"
-            )
-        member_name, member = documents[0]
-        loaded = load_har(member, name=member_name, limits=self.load_limits)
-        return loaded.document, loaded.indent, member_name, loaded.notes, len(data)
+            label = name or str(source)
+            chunks = open_chunks(Path(source), name=label, limits=self.load_limits)
+        return HarStream(chunks, name=label, limits=self.load_limits)
 
-    def _process(self, run: _Run, document: dict[str, Any]) -> None:
-        log = document["log"]
-        log.pop("_harguard", None)
-        walk_log_fields(run.scrubber, log)
-        entries = log["entries"]
+    def _scrub(self, source: Source, name: str | None) -> tuple[_Run, HarStream | DocumentStream, list[bytes]]:
+        """Read and scrub every entry; keep each as its serialised bytes (about the size of the
+        output, never the parsed input) until the secrets of the whole file are known."""
+        stream = self._open(source, name)
+        run = _Run(self, stream.name)
         context = CaptureContext()
+        chunks: list[bytes] = []
         with _json.gc_paused():
-            for i, entry in enumerate(entries):
-                entries[i] = walk_entry(run.scrubber, entry, i)
-                context.add_entry(entries[i])
-        run.report.entries = len(entries)
+            for i, entry in enumerate(stream.entries()):
+                walk_entry(run.scrubber, entry, i)
+                context.add_entry(entry)
+                chunks.append(_json.dumps(entry, indent=stream.indent))
+        stream.log.pop("_harguard", None)
+        walk_log_fields(run.scrubber, stream.log)
+        run.report.notes.extend(stream.notes)
+        run.report.input_bytes = stream.input_bytes
+        run.report.entries = len(chunks)
         run.report.context = context.as_dict()
+        return run, stream, chunks
 
-    def _write(self, run: _Run, document: dict[str, Any], out: IO[bytes], *, indent: bool) -> int:
-        """Stream the output: everything before the entries, each entry (checked by the residual
-        scan, then released), the rest of `log` with the manifest last. The caller writes to a
-        temporary file (or a buffer) that only becomes the output if this returns."""
+    def _write(self, run: _Run, stream: HarStream | DocumentStream, chunks: list[bytes], out: IO[bytes]) -> int:
+        """Write the output: what comes before the entries, each entry (fixed up if a copy of a
+        secret found later is in it, checked by the residual scan, then released), the rest of
+        `log` with the manifest last."""
         known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
         run.scrubber.known = known
-        log = document["log"]
-        entries = log["entries"]
-        log["entries"] = []
-        frame = _json.dumps(document, indent=indent)
-        marker = b'"entries": []' if indent else b'"entries":[]'
-        cut = frame.index(marker) + len(marker) - 1
-        head, tail = frame[:cut], frame[cut:]
-        self._check_residual(head.decode("utf-8", "replace"), run, known, where="log")
-        self._check_residual(tail.decode("utf-8", "replace"), run, known, where="log")
-        written = _write(out, head)
-        for i, entry in enumerate(entries):
-            chunk = self._entry_chunk(run, entry, i, known, indent=indent)
+        indent = stream.indent
+        frame = _json.dumps(stream.frame(_ENTRIES_MARK), indent=indent)
+        cut = frame.index(_ENTRIES_MARK_JSON)
+        head, tail = frame[:cut], frame[cut + len(_ENTRIES_MARK_JSON) :]
+        for part in (head, tail):
+            self._check_residual(part.decode("utf-8", "replace"), run, known, where="log")
+        written = _write(out, head + b"[")
+        for i in range(len(chunks)):
+            chunk = self._fixed_up(run, chunks[i], i, known, indent=indent)
+            chunks[i] = b""
+            self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{i}]")
             if indent:  # entries sit three levels deep: log → entries → item
                 chunk = (b"\n      " if i == 0 else b",\n      ") + chunk.replace(b"\n", b"\n      ")
             elif i:
                 chunk = b"," + chunk
             written += _write(out, chunk)
-            entries[i] = None
-        if indent and entries:
-            tail = b"\n    " + tail
-        return written + _write(out, _with_manifest(tail, run.report.manifest(), indent=indent))
+        closing = b"\n    ]" if indent and chunks else b"]"
+        return written + _write(out, closing + _with_manifest(tail, run.report.manifest(), indent=indent))
 
-    def _entry_chunk(self, run: _Run, entry: Any, index: int, known: KnownSecrets, *, indent: bool) -> bytes:
-        chunk = _json.dumps(entry, indent=indent)
-        if known.present(chunk):
-            # A copy of a secret found later in the file: scrub again, now that it is known.
-            walk_entry(run.scrubber, entry, index)
-            chunk = _json.dumps(entry, indent=indent)
-        self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{index}]")
-        return chunk
+    def _fixed_up(self, run: _Run, chunk: bytes, index: int, known: KnownSecrets, *, indent: bool) -> bytes:
+        """A copy of a secret found later in the file: scrub the entry again, now it is known."""
+        if not known.present(chunk):
+            return chunk
+        entry = _json.loads(chunk)
+        walk_entry(run.scrubber, entry, index)
+        return _json.dumps(entry, indent=indent)
 
     def _check_residual(self, text: str, run: _Run, known: KnownSecrets, *, where: str) -> None:
         """Fail closed if the output still holds a critical finding or a known secret."""
@@ -250,6 +235,9 @@ class Sanitizer:
                 continue  # the readable part of a partially redacted value (a JWT's header and claims)
             raise ResidualLeakError(f"{where}: the output still holds a {rule.kind} ({rule.id})")
 
+
+_ENTRIES_MARK = "\x00harguard:entries\x00"
+_ENTRIES_MARK_JSON = b'"\\u0000harguard:entries\\u0000"'
 
 _ENGINES: dict[tuple[tuple[int, ...], str], Engine] = {}
 

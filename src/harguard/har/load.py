@@ -11,15 +11,18 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from ..errors import EncodingError, InputError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
 from . import _json
 
-__all__ = ["LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "unpack"]
+__all__ = ["LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "open_chunks", "unpack"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -57,31 +60,15 @@ _RATIO_FLOOR = 64 * 2**20
 
 
 def _inflate(stream: io.BufferedIOBase, *, compressed: int, limits: LoadLimits, what: str) -> bytes:
-    """Decompress with a budget: refused past the size limit, or past the expansion ratio
-    once the output is larger than 64 MiB (small, very compressible files are fine)."""
-    out = bytearray()
-    while True:
-        try:
-            chunk = stream.read(1 << 20)
-        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
-            raise InputError(f"{what}: damaged compressed data ({type(exc).__name__})") from None
-        if not chunk:
-            return bytes(out)
-        out += chunk
-        too_big = len(out) > min(limits.max_expanded_bytes, limits.max_input_bytes)
-        if too_big or (len(out) > _RATIO_FLOOR and len(out) > compressed * limits.max_expansion_ratio):
-            raise LimitExceededError(
-                f"{what}: expands beyond {len(out)} bytes from {compressed} compressed (possible zip bomb)"
-            )
+    """Decompress a whole member within the limits (see `_bounded`)."""
+    return b"".join(_bounded(stream, compressed=compressed, name=what, limits=limits))  # type: ignore[arg-type]
 
 
 def unpack(data: bytes, *, name: str = "input", limits: LoadLimits | None = None) -> list[tuple[str, bytes]]:
     """The documents inside `data`: itself, a gunzipped body, or every member of a zip."""
     limits = limits or LoadLimits()
     if len(data) > limits.max_input_bytes:
-        raise LimitExceededError(
-            f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}"
-        )
+        raise LimitExceededError(f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}")
     if data.startswith(_GZIP_MAGIC):
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             inner = _inflate(stream, compressed=len(data), limits=limits, what=name)
@@ -127,9 +114,7 @@ def decode_text(data: bytes, *, name: str) -> tuple[bytes, list[str]]:
             try:
                 return data[len(bom) :].decode(encoding).encode("utf-8"), notes
             except UnicodeDecodeError:
-                raise EncodingError(
-                    f"{name}: declares {encoding} by its byte-order mark but is not"
-                ) from None
+                raise EncodingError(f"{name}: declares {encoding} by its byte-order mark but is not") from None
     if len(data) >= 2 and (data[0] == 0 or data[1] == 0):
         raise EncodingError(f"{name}: looks like UTF-16 or UTF-32 without a byte-order mark")
     return data, notes
@@ -148,9 +133,7 @@ def load_har(data: bytes, *, name: str = "input", limits: LoadLimits | None = No
     """Parse one HAR document (already unpacked) or raise the InputError that says why not."""
     limits = limits or LoadLimits()
     if len(data) > limits.max_input_bytes:
-        raise LimitExceededError(
-            f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}"
-        )
+        raise LimitExceededError(f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}")
     size = len(data)
     data, notes = decode_text(data, name=name)
     head = data[:64].lstrip()
@@ -195,3 +178,72 @@ def check_har(document: Any, *, name: str, limits: LoadLimits) -> None:
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise NotHARError(f"{name}: entries[{i}] is not an object")
+
+
+_READ_SIZE = 8 << 20
+
+
+def open_chunks(source: bytes | Path, *, name: str, limits: LoadLimits) -> Iterator[bytes]:
+    """The bytes of one HAR, in chunks: plain, gzip or a one-member zip, read with the same
+    size and expansion limits as `unpack`, without holding the expanded document."""
+    if isinstance(source, bytes):
+        if len(source) > limits.max_input_bytes:
+            raise LimitExceededError(f"{name}: {len(source)} bytes exceeds the input limit of {limits.max_input_bytes}")
+        handle: IO[bytes] = io.BytesIO(source)
+        size = len(source)
+    else:
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed by the generator below
+            size = os.fstat(handle.fileno()).st_size
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    return _chunks(handle, size=size, name=name, limits=limits)
+
+
+def _chunks(handle: IO[bytes], *, size: int, name: str, limits: LoadLimits) -> Iterator[bytes]:
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith(_GZIP_MAGIC):
+            with gzip.GzipFile(fileobj=handle) as stream:
+                yield from _bounded(stream, compressed=size, name=name, limits=limits)  # type: ignore[arg-type]
+            return
+        if head.startswith(_ZIP_MAGIC):
+            yield from _zip_member(handle, name=name, limits=limits)
+            return
+        if size > limits.max_input_bytes:
+            raise LimitExceededError(f"{name}: {size} bytes exceeds the input limit of {limits.max_input_bytes}")
+        while chunk := handle.read(_READ_SIZE):
+            yield chunk
+
+
+def _zip_member(handle: IO[bytes], *, name: str, limits: LoadLimits) -> Iterator[bytes]:
+    try:
+        archive = zipfile.ZipFile(handle)
+    except zipfile.BadZipFile:
+        raise InputError(f"{name}: not a readable zip archive") from None
+    members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+    if len(members) != 1:
+        raise NotHARError(f"{name}: the archive holds {len(members)} files, not one HAR (use the CLI)")
+    with archive.open(members[0]) as stream:
+        yield from _bounded(stream, compressed=max(members[0].compress_size, 1), name=name, limits=limits)
+
+
+def _bounded(stream: IO[bytes], *, compressed: int, name: str, limits: LoadLimits) -> Iterator[bytes]:
+    """Decompressed chunks, refused past the size limit, or past the expansion ratio once the
+    output is larger than 64 MiB (small, very compressible files are fine)."""
+    total = 0
+    while True:
+        try:
+            chunk = stream.read(_READ_SIZE)
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise InputError(f"{name}: damaged compressed data ({type(exc).__name__})") from None
+        if not chunk:
+            return
+        total += len(chunk)
+        too_big = total > min(limits.max_expanded_bytes, limits.max_input_bytes)
+        if too_big or (total > _RATIO_FLOOR and total > compressed * limits.max_expansion_ratio):
+            raise LimitExceededError(
+                f"{name}: expands beyond {total} bytes from {compressed} compressed (possible zip bomb)"
+            )
+        yield chunk

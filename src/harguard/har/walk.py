@@ -137,9 +137,7 @@ def _pairs(s: HarScrub, node: Any, loc: str) -> Any:
     """`queryString[]` and `postData.params[]`: values by name, with the other names as siblings."""
     if not isinstance(node, list):
         return _generic(s, node, loc)
-    siblings = {
-        normalize_key(p["name"]) for p in node if isinstance(p, dict) and isinstance(p.get("name"), str)
-    }
+    siblings = {normalize_key(p["name"]) for p in node if isinstance(p, dict) and isinstance(p.get("name"), str)}
     for i, pair in enumerate(node):
         if not isinstance(pair, dict) or not isinstance(pair.get("name"), str):
             node[i] = _generic(s, pair, f"{loc}[#{i}]")
@@ -203,9 +201,7 @@ def _websocket_messages(s: HarScrub, node: Any, loc: str) -> Any:
         for member, value in message.items():
             if member == "data" and isinstance(value, str):
                 binary = message.get("opcode") == 2
-                message["data"] = s.body(
-                    value, encoding="base64" if binary else None, mime="", loc=f"{here}.data"
-                )
+                message["data"] = s.body(value, encoding="base64" if binary else None, mime="", loc=f"{here}.data")
             elif member not in ("type", "time", "opcode"):
                 message[member] = _generic(s, value, f"{here}.{member}", member)
     return node
