@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +46,7 @@ from .types import Severity
 
 __all__ = ["SanitizeResult", "Sanitizer", "Source"]
 
+Progress = Callable[[int], None]
 Source = bytes | str | os.PathLike[str] | Mapping[str, Any]
 """A HAR as file bytes (plain, gzip or zip), a path, or an already parsed document."""
 
@@ -121,17 +122,20 @@ class Sanitizer:
         report = self.sanitize_to(source, buffer, name=name)
         return SanitizeResult(data=buffer.getvalue(), report=report)
 
-    def sanitize_to(self, source: Source, out: IO[bytes], *, name: str | None = None) -> Report:
+    def sanitize_to(
+        self, source: Source, out: IO[bytes], *, name: str | None = None, progress: Progress | None = None
+    ) -> Report:
         """Sanitize one HAR, writing the output to `out` as it goes. On an error some output may
-        have been written: give a temporary file (`har.write.atomic_output`) or a buffer."""
-        run, stream, chunks = self._scrub(source, name)
+        have been written: give a temporary file (`har.write.atomic_output`) or a buffer.
+        `progress(bytes_read)` is called as the input is read (for a progress bar)."""
+        run, stream, chunks = self._scrub(source, name, progress)
         run.report.output_bytes = self._write(run, stream, chunks, out)
         run.report.sanitized = True
         return run.report
 
-    def scan(self, source: Source, *, name: str | None = None) -> Report:
+    def scan(self, source: Source, *, name: str | None = None, progress: Progress | None = None) -> Report:
         """Find everything `sanitize` would remove, without producing an output."""
-        run, stream, chunks = self._scrub(source, name)
+        run, stream, chunks = self._scrub(source, name, progress)
         known = KnownSecrets(run.redactor.propagating(), backend=self.engine.backend)
         run.scrubber.known = known
         for i, chunk in enumerate(chunks):
@@ -168,7 +172,9 @@ class Sanitizer:
             chunks = open_chunks(Path(source), name=label, limits=self.load_limits)
         return HarStream(chunks, name=label, limits=self.load_limits)
 
-    def _scrub(self, source: Source, name: str | None) -> tuple[_Run, HarStream | DocumentStream, list[bytes]]:
+    def _scrub(
+        self, source: Source, name: str | None, progress: Progress | None = None
+    ) -> tuple[_Run, HarStream | DocumentStream, list[bytes]]:
         """Read and scrub every entry; keep each as its serialised bytes (about the size of the
         output, never the parsed input) until the secrets of the whole file are known."""
         stream = self._open(source, name)
@@ -180,6 +186,8 @@ class Sanitizer:
                 walk_entry(run.scrubber, entry, i)
                 context.add_entry(entry)
                 chunks.append(_json.dumps(entry, indent=stream.indent))
+                if progress is not None:
+                    progress(stream.input_bytes)
         stream.log.pop("_harguard", None)
         walk_log_fields(run.scrubber, stream.log)
         run.report.notes.extend(stream.notes)

@@ -35,10 +35,6 @@ KeyFileOpt = Annotated[
     typer.Option("--key-file", help="Fingerprint key file (hex). Default: $HARGUARD_KEY, else "
                  "~/.config/harguard/key, created on first use.", dir_okay=False),
 ]  # fmt: skip
-EngineOpt = Annotated[
-    str, typer.Option("--engine", help="Matching engine: auto, hyperscan or python.", hidden=True)
-]
+EngineOpt = Annotated[str, typer.Option("--engine", help="Matching engine: auto, hyperscan or python.", hidden=True)]
 FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
-FailOnOpt = Annotated[
-    FailOn, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")
-]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")]

@@ -140,9 +140,7 @@ def list_orgs_command(config: ConfigOpt = None) -> None:
     with _store(config) as (gw, store):
         table = Table("slug", "name", "retention (days)", "id")
         for org in store.list_orgs():
-            table.add_row(
-                org.slug, org.name, str(org.retention_days or gw.settings.default_retention_days), org.id
-            )
+            table.add_row(org.slug, org.name, str(org.retention_days or gw.settings.default_retention_days), org.id)
     out.print(table)
 
 
@@ -151,9 +149,7 @@ def create_user_command(
     username: Annotated[str, typer.Argument()],
     role: Annotated[str, typer.Option("--role", help="admin, support or customer.")],
     org: Annotated[str | None, typer.Option("--org", help="A customer's organisation.")] = None,
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read a password from stdin.")
-    ] = False,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read a password from stdin.")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Create a user; with --password-stdin they can also log in to the web page."""
@@ -184,9 +180,7 @@ def set_password_command(username: Annotated[str, typer.Argument()], config: Con
     UserUpdate.model_validate({"password": password})
     with _store(config) as (gw, store):
         user = store.set_password(username, password)
-        _audit(
-            gw, store, "user.update", object_type="user", object_id=user.id, detail={"fields": ["password"]}
-        )
+        _audit(gw, store, "user.update", object_type="user", object_id=user.id, detail={"fields": ["password"]})
 
 
 @admin_app.command("disable-user")
@@ -270,8 +264,7 @@ def purge_command(
         gw.close()
     verb = "would delete" if dry_run else "deleted"
     console.print(
-        f"{verb} {result.files} file(s); {result.orphans} orphan blob(s), "
-        f"{result.sessions} expired session(s) removed"
+        f"{verb} {result.files} file(s); {result.orphans} orphan blob(s), {result.sessions} expired session(s) removed"
     )
 
 
@@ -293,10 +286,7 @@ def audit_log_command(
     with _store(config) as (gw, store):
         org_id = store.get_org(org).id if org else None
         rows: list[Any] = (
-            [
-                AuditAlertPublic.model_validate(a)
-                for a in gw.audit.alerts(store.session, since=start, limit=limit)
-            ]
+            [AuditAlertPublic.model_validate(a) for a in gw.audit.alerts(store.session, since=start, limit=limit)]
             if alerts
             else [
                 AuditEventPublic.model_validate(e)
@@ -313,9 +303,7 @@ def audit_log_command(
     if alerts:
         table = Table("when", "rule", "account", "orgs", "events")
         for a in rows:
-            table.add_row(
-                a.at.strftime("%Y-%m-%d %H:%M:%S"), a.rule, a.actor, str(a.org_count), str(a.event_count)
-            )
+            table.add_row(a.at.strftime("%Y-%m-%d %H:%M:%S"), a.rule, a.actor, str(a.org_count), str(a.event_count))
     else:
         table = Table("when", "who", "action", "outcome", "org", "object", "from")
         for e in rows:

@@ -25,17 +25,13 @@ def list_rules() -> None:
     for column in ("id", "kind", "severity", "keywords", "version"):
         table.add_column(column)
     for rule in builtin_rules():
-        table.add_row(
-            escape(rule.id), rule.kind, rule.severity.value, escape(", ".join(rule.keywords)), rule.version
-        )
+        table.add_row(escape(rule.id), rule.kind, rule.severity.value, escape(", ".join(rule.keywords)), rule.version)
     console.print(table)
 
 
 @rules_app.command("check")
 def check_rules(
-    files: Annotated[
-        list[Path] | None, typer.Argument(help="Rule files (TOML); none = the built-ins.")
-    ] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Rule files (TOML); none = the built-ins.")] = None,
 ) -> None:
     """Lint rules: ids, examples match, negatives don't, keywords cover every match."""
     builtin = builtin_rules()

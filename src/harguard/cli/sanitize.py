@@ -21,7 +21,7 @@ from ..report.render import render_json, render_sarif, summary_table
 from ._common import build_sanitizer
 from ._errors import ExitCode, exit_code_for
 from ._options import EngineOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
-from ._output import console, error
+from ._output import bytes_progress, console, error
 
 EXAMPLES = """
 Examples:
@@ -135,11 +135,11 @@ def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Rep
         sys.stdout.buffer.write(result.data)
         sys.stdout.buffer.flush()
         return [result.report]
-    with atomic_output(destination) as handle:
+    with atomic_output(destination) as handle, bytes_progress(label, len(data)) as progress:
         if destination.endswith(".gz"):
             with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as compressed:
-                return [sanitizer.sanitize_to(data, compressed, name=label)]  # type: ignore[arg-type]
-        return [sanitizer.sanitize_to(data, handle, name=label)]
+                return [sanitizer.sanitize_to(data, compressed, name=label, progress=progress)]  # type: ignore[arg-type]
+        return [sanitizer.sanitize_to(data, handle, name=label, progress=progress)]
 
 
 def _sanitize_archive(sanitizer: Sanitizer, members: list[tuple[str, bytes]], destination: str) -> list[Report]:

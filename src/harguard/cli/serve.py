@@ -35,9 +35,7 @@ ConfigOpt = Annotated[
 
 
 def serve_command(
-    host: Annotated[
-        str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")
-    ] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", "-p", help="Port (default 8000).")] = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -65,8 +63,7 @@ def serve_command(
     )
     if token is not None:
         console.print(
-            "First start: user [bold]admin[/] was created with this API token. It is shown "
-            "only now; keep it safe:",
+            "First start: user [bold]admin[/] was created with this API token. It is shown only now; keep it safe:",
             markup=True,
         )
         console.print(f"  {token}", markup=False, highlight=False, soft_wrap=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -29,7 +30,7 @@ LOG = object()
 
 _FIRST_READ = 1 << 20
 _MAX_READ = 64 << 20
-_WHITESPACE = " \t\r\n"
+_NOT_WHITESPACE = re.compile(r"[^ \t\r\n]")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -115,12 +116,11 @@ class HarStream:
     def _peek(self) -> str:
         """The next character that is not whitespace ('' at the end of the input)."""
         while True:
-            buffer, pos = self._buffer, self._pos
-            while pos < len(buffer) and buffer[pos] in _WHITESPACE:
-                pos += 1
-            self._pos = pos
-            if pos < len(buffer):
-                return buffer[pos]
+            found = _NOT_WHITESPACE.search(self._buffer, self._pos)
+            if found is not None:
+                self._pos = found.start()
+                return self._buffer[self._pos]
+            self._pos = len(self._buffer)
             if not self._refill():
                 return ""
 
