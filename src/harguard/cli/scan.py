@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import HarguardError
+from ..har.load import decode_utf8, unpack
 from ..har.write import atomic_output
 from ..report.manifest import Report
 from ..report.render import render_json, render_sarif, summary_table
@@ -34,6 +35,9 @@ def scan_command(
     fail_on: FailOnOpt = FailOn.high,
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
+    text: Annotated[
+        bool, typer.Option("--text", help="Inputs are logs or other text (SAML-tracer, JSON lines), not HARs.")
+    ] = False,
     engine: EngineOpt = "auto",
 ) -> None:
     """Report every credential and piece of PII (kind, location, fingerprint; never values).
@@ -46,7 +50,13 @@ def scan_command(
     for name in inputs:
         try:
             data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-            reports.append(sanitizer.scan(data, name="stdin" if name == "-" else name))
+            label = "stdin" if name == "-" else name
+            # Archives are scanned member by member; each member gets its own report.
+            for member_name, member in unpack(data, name=label, limits=sanitizer.load_limits):
+                if text:
+                    reports.append(sanitizer.sanitize_text(decode_utf8(member, name=member_name), name=member_name)[1])
+                else:
+                    reports.append(sanitizer.scan(member, name=member_name))
         except (HarguardError, OSError) as exc:
             worst = exit_code_for(exc) if worst == ExitCode.OK else worst
             error(str(exc) if isinstance(exc, HarguardError) else f"{name}: {exc.strerror}")
