@@ -18,7 +18,7 @@ import pytest
 from harguard.cli._errors import ERROR_EXIT_CODES, ExitCode
 from harguard.cli.app import main
 from harguard import errors
-from tests.badinputs import BAD_DIR, depth_bomb, gzip_bomb
+from tests.badinputs import BAD_DIR, depth_bomb, gzip_bomb, huge_string
 from tests.builders import make_entry, make_har
 from tests.leaks import assert_no_leak
 
@@ -117,6 +117,9 @@ def test_bad_inputs_exit_with_their_code_and_write_nothing(
 
 
 def test_bombs_are_refused_with_the_limit_code(tmp_path: Path, capfd: Any, monkeypatch: Any) -> None:
+    huge = huge_string(tmp_path / "huge.har")  # one 100 MB string: over the 64 Mi-character limit
+    code, _, err = _run(["sanitize", str(huge), "-o", str(tmp_path / "out.har")], capfd, monkeypatch)
+    assert code == ExitCode.LIMIT and "exceeds the limit" in err and not (tmp_path / "out.har").exists()
     for builder in (gzip_bomb, depth_bomb):
         path = builder(tmp_path / (f"{builder.__name__}.har" + (".gz" if builder is gzip_bomb else "")))
         code, _, err = _run(["scan", str(path)], capfd, monkeypatch)
