@@ -58,8 +58,6 @@ def test_core_imports_only_earlier_stages(path: Path) -> None:
 
 def test_the_core_never_imports_a_feature() -> None:
     offenders = [
-        str(path.relative_to(PACKAGE))
-        for path in CORE_FILES
-        if any(_stage(m) in FEATURES for m in _imports(path))
+        str(path.relative_to(PACKAGE)) for path in CORE_FILES if any(_stage(m) in FEATURES for m in _imports(path))
     ]
     assert not offenders

@@ -207,12 +207,12 @@ class Sanitizer:
         cut = frame.index(_ENTRIES_MARK_JSON)
         head, tail = frame[:cut], frame[cut + len(_ENTRIES_MARK_JSON) :]
         for part in (head, tail):
-            self._check_residual(part.decode("utf-8", "replace"), run, known, where="log")
+            self._check_residual(part, run, known, where="log")
         written = _write(out, head + b"[")
         for i in range(len(chunks)):
             chunk = self._fixed_up(run, chunks[i], i, known, indent=indent)
             chunks[i] = b""
-            self._check_residual(chunk.decode("utf-8", "replace"), run, known, where=f"entries[{i}]")
+            self._check_residual(chunk, run, known, where=f"entries[{i}]")
             if indent:  # entries sit three levels deep: log → entries → item
                 chunk = (b"\n      " if i == 0 else b",\n      ") + chunk.replace(b"\n", b"\n      ")
             elif i:
@@ -229,10 +229,14 @@ class Sanitizer:
         walk_entry(run.scrubber, entry, index)
         return _json.dumps(entry, indent=indent)
 
-    def _check_residual(self, text: str, run: _Run, known: KnownSecrets, *, where: str) -> None:
+    def _check_residual(self, output: str | bytes, run: _Run, known: KnownSecrets, *, where: str) -> None:
         """Fail closed if the output still holds a critical finding or a known secret."""
-        if any(run.redactor.is_critical(secret) for secret in known.present(text)):
+        if any(run.redactor.is_critical(secret) for secret in known.present(output)):
             raise ResidualLeakError(f"{where}: a redacted credential is still present in another spelling")
+        hits = self.engine.hits(output)
+        if not any(rule.severity is Severity.CRITICAL for rule in hits.rules):
+            return  # the usual case, decided on the bytes without decoding them
+        text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
         for match in self.engine.find(text, only=Severity.CRITICAL):
             rule = match.rule
             if rule.kind in self.policy.disabled_kinds:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from harguard import errors
 from harguard.cli._errors import ERROR_EXIT_CODES, ExitCode
 from harguard.cli.app import main
-from harguard import errors
 from tests.badinputs import BAD_DIR, depth_bomb, gzip_bomb, huge_string
 from tests.builders import make_entry, make_har
 from tests.leaks import assert_no_leak

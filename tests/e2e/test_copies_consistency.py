@@ -50,9 +50,7 @@ def _one_placeholder(value: str, what: str) -> str:
 
 
 def test_url_query_and_querystring_agree() -> None:
-    url = "https://app.example.com/api/v1/feed?" + urlencode(
-        {"access_token": TOKEN, "page": "2", "ref": "a+b c/d"}
-    )
+    url = "https://app.example.com/api/v1/feed?" + urlencode({"access_token": TOKEN, "page": "2", "ref": "a+b c/d"})
     doc = _sanitized(make_entry(url=url, pseudo_headers=True))
     request = doc["log"]["entries"][0]["request"]
     from_url = parse_qsl(urlsplit(request["url"]).query, keep_blank_values=True)
@@ -90,9 +88,7 @@ def test_set_cookie_headers_and_response_cookies_agree() -> None:
     )
     for i, entry in enumerate(doc["log"]["entries"]):
         response = entry["response"]
-        assert _set_cookie_pairs(response) == _pairs(response["cookies"]), (
-            f"entry {i}: Set-Cookie and cookies[] differ"
-        )
+        assert _set_cookie_pairs(response) == _pairs(response["cookies"]), f"entry {i}: Set-Cookie and cookies[] differ"
         flags = [(c.get("httpOnly"), c.get("secure"), c.get("path")) for c in response["cookies"]]
         assert flags == [(True, True, "/"), (False, False, "/")], f"entry {i}: cookie attributes changed"
     joined = header_values(doc["log"]["entries"][1]["response"]["headers"], "set-cookie")
@@ -109,9 +105,7 @@ def test_location_and_redirect_url_agree() -> None:
         )
     )
     response = doc["log"]["entries"][0]["response"]
-    assert header_value(response["headers"], "location") == response["redirectURL"], (
-        "Location and redirectURL differ"
-    )
+    assert header_value(response["headers"], "location") == response["redirectURL"], "Location and redirectURL differ"
     assert response["redirectURL"].startswith("https://app.example.com/callback?"), "redirect target changed"
 
 
@@ -119,20 +113,14 @@ def test_post_text_and_params_agree() -> None:
     text = urlencode({"username": "jane", "password": PASSWORD, "remember": "1"})
     doc = _sanitized(make_entry(method="POST", url="https://app.example.com/login", post_text=text))
     post = doc["log"]["entries"][0]["request"]["postData"]
-    assert parse_qsl(post["text"], keep_blank_values=True) == _pairs(post["params"]), (
-        "postData.text and params differ"
-    )
-    assert [n for n, _ in _pairs(post["params"])] == ["username", "password", "remember"], (
-        "form field names changed"
-    )
+    assert parse_qsl(post["text"], keep_blank_values=True) == _pairs(post["params"]), "postData.text and params differ"
+    assert [n for n, _ in _pairs(post["params"])] == ["username", "password", "remember"], "form field names changed"
 
 
 def test_same_secret_in_two_entries_gets_the_same_placeholder() -> None:
     doc = _sanitized(
         make_entry(request_headers=[("authorization", f"Bearer {TOKEN}")]),
-        make_entry(
-            url="https://app.example.com/api/v1/other", request_headers=[("authorization", f"Bearer {TOKEN}")]
-        ),
+        make_entry(url="https://app.example.com/api/v1/other", request_headers=[("authorization", f"Bearer {TOKEN}")]),
         make_entry(request_headers=[("authorization", f"Bearer {OTHER_TOKEN}")]),
     )
     values = [header_value(e["request"]["headers"], "authorization") for e in doc["log"]["entries"]]
@@ -164,12 +152,8 @@ def test_same_secret_across_surfaces_gets_the_same_placeholder() -> None:
 
 def test_same_key_same_placeholder_across_files_other_key_differs() -> None:
     def placeholder_for(entry_url: str, key: bytes) -> str:
-        doc = _sanitized(
-            make_entry(url=entry_url, request_headers=[("authorization", f"Bearer {TOKEN}")]), key=key
-        )
-        return _one_placeholder(
-            header_value(doc["log"]["entries"][0]["request"]["headers"], "authorization"), "file"
-        )
+        doc = _sanitized(make_entry(url=entry_url, request_headers=[("authorization", f"Bearer {TOKEN}")]), key=key)
+        return _one_placeholder(header_value(doc["log"]["entries"][0]["request"]["headers"], "authorization"), "file")
 
     a = placeholder_for("https://app.example.com/a", KEY)
     b = placeholder_for("https://other.example.com/b", KEY)

@@ -95,9 +95,7 @@ def test_accepted_bad_input_fixtures_are_valid_har(validator: Any, name: str) ->
 
 def test_committed_bad_inputs_are_up_to_date() -> None:
     for name, data in badinputs.committed_bytes().items():
-        assert (badinputs.BAD_DIR / name).read_bytes() == data, (
-            f"rebuild with python -m tests.badinputs ({name})"
-        )
+        assert (badinputs.BAD_DIR / name).read_bytes() == data, f"rebuild with python -m tests.badinputs ({name})"
 
 
 # --------------------------------------------------------------------------- hand-made documents
@@ -199,9 +197,7 @@ REJECTED: dict[str, Callable[[dict[str, Any]], None]] = {
     "unknown non-underscore field": lambda h: _entry(h).__setitem__("secretStuff", "x"),
     "postData without mimeType": lambda h: _entry(h)["request"].__setitem__("postData", {"text": "a=1"}),
     "page without id": lambda h: h["log"]["pages"][0].pop("id"),
-    "startedDateTime not ISO 8601": lambda h: _entry(h).__setitem__(
-        "startedDateTime", "Tue, 14 May 2024 09:12:03 GMT"
-    ),
+    "startedDateTime not ISO 8601": lambda h: _entry(h).__setitem__("startedDateTime", "Tue, 14 May 2024 09:12:03 GMT"),
     "queryString is an object": lambda h: _entry(h)["request"].__setitem__("queryString", {"a": "1"}),
 }
 

@@ -432,11 +432,14 @@ class Engine:
             patterns = [p.encode() for p in (sighting_patterns or {}).values()]
             self._sightings_db = _compile(patterns, [0] * len(patterns))
 
-    def hits(self, text: str) -> Hits:
-        """Candidate rules and hint groups for `text`; empty means no rule can match."""
+    def hits(self, text: str | bytes) -> Hits:
+        """Candidate rules and hint groups for `text`; empty means no rule can match.
+
+        UTF-8 bytes may be given for this question (not for `find`): their non-ASCII bytes
+        behave like the projection's `?`, so the candidates are the same or more."""
         if not text:
             return _NO_HITS
-        projected = _project(text)
+        projected = text if isinstance(text, bytes) else _project(text)
         literal_ids, pattern_rules, hints = self._impl.scan_first(projected)
         rule_ids = set(pattern_rules)
         for i in literal_ids:
