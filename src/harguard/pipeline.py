@@ -210,9 +210,11 @@ class Sanitizer:
             self._check_residual(part, run, known, where="log")
         written = _write(out, head + b"[")
         for i in range(len(chunks)):
-            chunk = self._fixed_up(run, chunks[i], i, known, indent=indent)
+            original = chunks[i]
+            chunk = self._fixed_up(run, original, i, known, indent=indent)
             chunks[i] = b""
-            self._check_residual(chunk, run, known, where=f"entries[{i}]")
+            # An unchanged chunk was just found free of known secrets by `_fixed_up`.
+            self._check_residual(chunk, run, known if chunk is not original else None, where=f"entries[{i}]")
             if indent:  # entries sit three levels deep: log → entries → item
                 chunk = (b"\n      " if i == 0 else b",\n      ") + chunk.replace(b"\n", b"\n      ")
             elif i:
@@ -229,9 +231,9 @@ class Sanitizer:
         walk_entry(run.scrubber, entry, index)
         return _json.dumps(entry, indent=indent)
 
-    def _check_residual(self, output: str | bytes, run: _Run, known: KnownSecrets, *, where: str) -> None:
+    def _check_residual(self, output: str | bytes, run: _Run, known: KnownSecrets | None, *, where: str) -> None:
         """Fail closed if the output still holds a critical finding or a known secret."""
-        if any(run.redactor.is_critical(secret) for secret in known.present(output)):
+        if known is not None and any(run.redactor.is_critical(secret) for secret in known.present(output)):
             raise ResidualLeakError(f"{where}: a redacted credential is still present in another spelling")
         hits = self.engine.hits(output)
         if not any(rule.severity is Severity.CRITICAL for rule in hits.rules):
