@@ -201,7 +201,7 @@ def test_pattern_compiles_in_hyperscan(family: str, rule: dict[str, Any]) -> Non
     """Each pattern compiles as the engine compiles it (prefilter mode, large bounded repeats
     opened up by `for_hyperscan`, which keeps compile times in milliseconds)."""
     hyperscan = pytest.importorskip("hyperscan")
-    from harguard.detect.engine import for_hyperscan
+    from harguard.detect._hyperscan import for_hyperscan
 
     db = hyperscan.Database()
     db.compile(

@@ -16,6 +16,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
     hyperscan = None  # type: ignore[assignment]
 
+from ._hyperscan import collect_id
 from ._hyperscan import scan as hs_scan
 
 __all__ = ["KnownSecrets", "spelling_pattern"]
@@ -109,7 +110,7 @@ class KnownSecrets:
             return [s for anchor, s in self._anchors if anchor in decoded and self._pattern(s).search(decoded)]
         data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
         ids: list[int] = []
-        hs_scan(self._db, data, _collect, ids)
+        hs_scan(self._db, data, collect_id, ids)
         candidates = [self._anchored_secrets[i] for i in sorted(set(ids))] + self._unanchored
         if not candidates:
             return []
@@ -129,6 +130,8 @@ class KnownSecrets:
 
 
 def _compile_literals(expressions: list[bytes]) -> object:
+    """Compiled per run and never cached: unlike the rule databases, this one is derived from
+    the run's secrets, so it must not reach the disk cache."""
     database = hyperscan.Database()
     database.compile(
         expressions=expressions,
@@ -137,7 +140,3 @@ def _compile_literals(expressions: list[bytes]) -> object:
         flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
     )
     return database
-
-
-def _collect(expression_id: int, start: int, end: int, flags: int, context: list[int]) -> None:
-    context.append(expression_id)
