@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -32,13 +30,37 @@ from ..decode.base64 import is_binary
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
-from ..detect.entropy import is_placeholder_or_stopword
 from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
-from ..keynames import normalize_key
 from ..policy import Policy
 from ..types import Finding, Severity
+from ._text import (
+    B64_TEXT,
+    CODE_BARE,
+    HEADER_HINTS,
+    HEADER_LINE,
+    HINT_PATTERNS,
+    KEY_HINTS,
+    KV_AFTER,
+    PERCENT,
+    PLAIN_HEADER_NAMES,
+    QUOTED_B64,
+    SIGHTING_PATTERNS,
+    URL_IN_TEXT,
+    Edit,
+    apply_edits,
+    assigned_keys,
+    candidate_keys,
+    claim,
+    is_free,
+    is_private_ip,
+    is_script,
+    looks_secretish,
+    may_have_layers,
+    plausible_secret,
+    unescape,
+)
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
 from .placeholders import PLACEHOLDER, PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
@@ -62,80 +84,6 @@ class Limits:
     max_depth: int = 200
 
 
-# Words that make a key name worth a look: the prefilter's "key" hint group.
-KEY_HINTS = (
-    "token", "secret", "pass", "pwd", "key", "auth", "sess", "sid", "credential", "otp", "csrf",
-    "xsrf", "jwt", "bearer", "cookie", "signature", "sig", "saml", "assertion", "code", "state",
-    "nonce", "ticket", "handle", "answer", "verifier", "hint", "hash", "mail", "phone", "mobile", "tel",
-    "firstname", "first_name", "lastname", "last_name", "fullname", "displayname", "givenname",
-    "given_name", "family", "surname", "middle", "unique", "address", "street", "postal", "zip", "login",
-    "username", "user_name", "upn", "birth", "dob", "ssn", "social", "tax", "cvv", "cvc", "iban", "card",
-    "clientip", "client_ip", "remote",
-)  # fmt: skip
-# Header lines in logs and pasted requests (`Authorization: Bearer …`, `Cookie: a=b`).
-HEADER_HINTS = ("authorization", "cookie", "x-api-key", "-token", "api-key", "x-auth")
-# Patterns that say a JSON text hides a layer: a quoted base64-looking string, a \u escape of
-# an ASCII character (which could spell a key name).
-# Where a telling key is assigned a value (`apiKey: "`, `password=`): its separator's end.
-SIGHTING_PATTERNS = {
-    "assign": "(?i:"
-    + "|".join(re.escape(w) for w in sorted(KEY_HINTS, key=len, reverse=True))
-    + r")[A-Za-z0-9_$.@-]{0,63}\\?[\"'`]?[ \t]{0,3}(?:=>|:=|[:=])",
-}
-HINT_PATTERNS = {
-    "b64": r'"[A-Za-z0-9+/_-]{20,}={0,2}"',
-    "escape": r"\\u00[0-7][0-9A-Fa-f]",
-    # a URL or form parameter with a telling name (`?code=`, `&password=`, `"token=`)
-    "param": r"(?i)[\"?&#;][A-Za-z0-9_.%-]{0,40}(?:token|secret|passw|pwd|code|state|sess|sid|key|auth"
-    r"|sig|assertion|saml|ticket|nonce|hint|credential|otp|jwt|bearer|mail|user|login|relay|redirect"
-    r"|return|goto|next|callback|continue|phone)[A-Za-z0-9_.%-]{0,40}=",
-    "userinfo": r"://[^/\s\"@:]{1,64}:[^/\s\"@]{1,128}@",
-}
-_QUOTED_B64 = re.compile(r'"([A-Za-z0-9+/_-]{20,}={0,2})"')
-
-_HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")
-_PLAIN_HEADER_NAMES = frozenset({"authorization", "cookie", "apikey", "dpop", "cookie2"})
-_KEY_RUN = re.compile(r"[A-Za-z0-9_$.@-]+")
-_ASSIGNED_KEY_REVERSED = re.compile(r"""(?:>=|=:|[:=])[ \t]{0,3}["'`]?\\?([A-Za-z0-9_$.@-]{1,63})""")
-_KEY_TAIL = re.compile(r"[A-Za-z0-9_$.@-]+$")
-_KV_AFTER = re.compile(
-    r"""(?:\\?["'])?\s{0,3}(?:=>|:=|[:=])\s{0,3}
-        (?:(\\?["'`])((?:\\.|[^\\"'`\r\n]){1,4000}?)\1      # quoted value (also \"-escaped JSON in JS)
-          |([^\s"'`,;&<>(){}\[\]|]{1,4000}))                 # or a bare value
-    """,
-    re.VERBOSE,
-)
-_URL_IN_TEXT = re.compile(r"""(?i)\b(?:https?|wss?)://[^\s"'<>`\\{}|^]+""")
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-# Every decode layer needs one of these; text without any is scanned as a leaf directly.
-_URL_WITH_PARTS = re.compile(r"://[^\s]*[?#@]")
-# Base64 that could hold text: long, with digits, upper and lower case (not hex, UUIDs, paths).
-_B64_TEXT = re.compile(r"(?=[^\s]*\d)(?=[^\s]*[A-Z])(?=[^\s]*[a-z])[A-Za-z0-9+/_-]{20,}={0,2}\s*")
-_LAYER_STARTS = ("--", "data:", "event:", "id:", "retry:", "[", "{", "<")
-
-
-def may_have_layers(value: str) -> bool:
-    """Whether any decode layer could apply: every layer needs one of these signs (cheap `in`
-    tests first, since this runs for most values of a capture)."""
-    if "=" in value or value.startswith(_LAYER_STARTS):
-        return True
-    if "%" in value and _PERCENT.search(value):
-        return True
-    if "://" in value and _URL_WITH_PARTS.search(value):
-        return True
-    if value[:1].isspace() and value.lstrip().startswith(_LAYER_STARTS):
-        return True
-    return len(value) >= 20 and _B64_TEXT.fullmatch(value) is not None
-
-
-_CODE_BARE = re.compile(r"^!?(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|\d+|true|false|null|undefined|None)$")
-_IDENTIFIER = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)+|[a-z_]+(?:[.-][a-z_]+)*|[A-Z][a-z]+(?:[A-Z][a-z]+)*")
-_CODE_WORDS = frozenset({
-    "include", "omit", "same-origin", "same-site", "required", "optional", "hidden", "text",
-    "password", "current-password", "new-password", "one-time-code", "username", "email",
-    "disabled", "enabled", "string", "number", "boolean", "object", "function", "submit",
-    "bearer", "basic", "token", "secret", "none", "default", "true", "false", "null", "undefined",
-})  # fmt: skip
 _SCHEME_SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S.*)", re.DOTALL)
 _COOKIE_PAIR = re.compile(r"(^|;)(\s*)([^=;]+?)(\s*=\s*)([^;]*)")
 _MIN_TEXT = 6
@@ -143,7 +91,6 @@ _BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "appli
                 "application/wasm", "application/font", "application/x-font",
                 "application/vnd.ms-fontobject")  # fmt: skip
 
-Edit = tuple[int, int, str]
 CanaryMint = Callable[[str, str, str], str | None]
 """(kind, value, fingerprint) → a decoy that replaces the value, or None for a placeholder."""
 
@@ -299,7 +246,7 @@ class Scrubber:
         for m in self.engine.find(text, hits):
             secret = text[m.start : m.end]
             if "\\" in secret:
-                secret = _unescape(secret)
+                secret = unescape(secret)
                 escaped = True
             matches.setdefault(secret, m.rule)
         return Survey(hits, matches, escaped)
@@ -315,9 +262,9 @@ class Scrubber:
             return True
         if '\\"' in text or '"<' in text or '"{' in text or '"[' in text:
             return True
-        if "key" in hints and "%" in text and _PERCENT.search(text):
+        if "key" in hints and "%" in text and PERCENT.search(text):
             return True
-        if "b64" in hints and any(_B64_TEXT.fullmatch(m.group(1)) for m in _QUOTED_B64.finditer(text)):
+        if "b64" in hints and any(B64_TEXT.fullmatch(m.group(1)) for m in QUOTED_B64.finditer(text)):
             return True
         return bool(self.known) and bool(self.known.present(text))  # type: ignore[union-attr]
 
@@ -331,8 +278,8 @@ class Scrubber:
         """(start, end, key) of keys with a telling word followed by an assignment separator."""
         ends = self.engine.pattern_ends(text, "assign")
         if ends is None:
-            return _candidate_keys(text, self.engine.hint_sightings(text, "key"))
-        return _assigned_keys(text, ends)
+            return candidate_keys(text, self.engine.hint_sightings(text, "key"))
+        return assigned_keys(text, ends)
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:
         return self._apply_survey(text, context, loc=loc) if isinstance(context, Survey) else text
@@ -417,7 +364,7 @@ class Scrubber:
                     new = layer.scrub(text, self, loc=loc, depth=depth)
                     if new is not None:
                         return new
-            if "%" in text and _PERCENT.search(text):
+            if "%" in text and PERCENT.search(text):
                 return self._percent(text, loc=loc, depth=depth)
         return self.leaf(text, loc=loc, depth=depth)
 
@@ -444,14 +391,18 @@ class Scrubber:
             if not self._rule_enabled(rule):
                 continue
             secret = text[m.start : m.end]
-            if is_placeholder(secret) or text.startswith(PLACEHOLDER_PREFIX, m.end) or not _free(edits, m.start, m.end):
+            if (
+                is_placeholder(secret)
+                or text.startswith(PLACEHOLDER_PREFIX, m.end)
+                or not is_free(edits, m.start, m.end)
+            ):
                 continue  # already redacted (a partial JWT ends in its placeholder) or claimed
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
-            _claim(edits, m.start, m.end, new)
+            claim(edits, m.start, m.end, new)
         if known:
             for start, end, secret in self.known.spans(text, known):  # type: ignore[union-attr]
-                _claim(edits, start, end, self.known.replacement(secret))  # type: ignore[union-attr]
-        return _apply(text, edits)
+                claim(edits, start, end, self.known.replacement(secret))  # type: ignore[union-attr]
+        return apply_edits(text, edits)
 
     # -- positions with structure --------------------------------------------------------
     def header(self, name: str, value: str, *, loc: str) -> str:
@@ -504,7 +455,7 @@ class Scrubber:
     def body(self, text: str, *, encoding: str | None, mime: str, loc: str) -> str:
         """A request or response body; base64 bodies are decoded unless they are binary."""
         if encoding != "base64":
-            if _is_script(mime, text):
+            if is_script(mime, text):
                 return self.leaf(text, loc=loc, code=True)
             return self.text(text, loc=loc)
         if mime.lower().startswith(_BINARY_MIME):
@@ -558,55 +509,55 @@ class Scrubber:
 
     # -- leaf finders ----------------------------------------------------------------------
     def _urls_in_text(self, text: str, edits: list[Edit], *, loc: str, depth: int) -> None:
-        for m in _URL_IN_TEXT.finditer(text):
+        for m in URL_IN_TEXT.finditer(text):
             url = m.group(0).rstrip(".,;:!?)]'")
             if not any(c in url for c in "?#@") or depth >= self.limits.max_layers:
                 continue
-            if not _free(edits, m.start(), m.start() + len(url)):
+            if not is_free(edits, m.start(), m.start() + len(url)):
                 continue
             new = scrub_url(url, self, loc=f"{loc}/url", depth=depth + 1)
             if new != url:
-                _claim(edits, m.start(), m.start() + len(url), new)
+                claim(edits, m.start(), m.start() + len(url), new)
 
     def _header_lines(self, text: str, edits: list[Edit], *, loc: str) -> None:
-        for m in _HEADER_LINE.finditer(text):
+        for m in HEADER_LINE.finditer(text):
             name, value = m.group(1), m.group(2)
-            if "-" not in name and name.lower() not in _PLAIN_HEADER_NAMES:
+            if "-" not in name and name.lower() not in PLAIN_HEADER_NAMES:
                 continue  # `getCookie: function…` is code, not a header line
             pos = self.positions.header(name)
             if pos is None or pos.mode == "url" or value.startswith(("function", "{", "(", "[", "=>")):
                 continue
             start, end = m.start(2), m.end(2)
             inside = [e for e in edits if start <= e[0] and e[1] <= end and e[2] == text[e[0] : e[1]]]
-            if not _free([e for e in edits if e not in inside], start, end):
+            if not is_free([e for e in edits if e not in inside], start, end):
                 continue
             for placeholder in inside:  # a header value may hold our placeholders; it keeps them itself
                 edits.remove(placeholder)
             new = self._redact_position(value, pos, f"{loc}/header[{name.lower()}]")
-            _claim(edits, start, end, new)  # claimed even if unchanged: the line is handled
+            claim(edits, start, end, new)  # claimed even if unchanged: the line is handled
 
     def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
         for start, end, key in self._assignments(text):
-            m = _KV_AFTER.match(text, end)
+            m = KV_AFTER.match(text, end)
             if m is None:
                 continue
             quoted = m.group(2) is not None
             value = m.group(2) if quoted else m.group(3)
-            if not quoted and (code or (_CODE_BARE.fullmatch(value) and not _looks_secretish(value))):
+            if not quoted and (code or (CODE_BARE.fullmatch(value) and not looks_secretish(value))):
                 continue
             pos = self.positions.key(key, value=value)
-            if pos is None or is_placeholder(value) or not _plausible_secret(key, value):
+            if pos is None or is_placeholder(value) or not plausible_secret(key, value):
                 continue
             vstart = m.start(2) if quoted else m.start(3)
-            if not _free(edits, start, vstart + len(value)):
+            if not is_free(edits, start, vstart + len(value)):
                 continue
             raw = value
             if quoted and "\\" in value:
-                value = _unescape(value)
+                value = unescape(value)
             new = self.value(value, key=key, loc=f"{loc}/kv:{key}", depth=depth + 1)
             if new != value:
-                _claim(edits, vstart, vstart + len(raw), new)
+                claim(edits, vstart, vstart + len(raw), new)
 
 
 _SCHEME_KINDS = {
@@ -623,121 +574,7 @@ _SCHEME_KINDS = {
 }
 
 
-def _assigned_keys(text: str, separator_ends: list[int]) -> list[tuple[int, int, str]]:
-    """The keys before assignment separators that a sighting pattern found."""
-    found: list[tuple[int, int, str]] = []
-    last_end = -1
-    for end in separator_ends:
-        # Read backwards (on the reversed slice, so each sighting costs one short match): the
-        # separator, optional blanks and quote, then the key itself.
-        window = text[max(0, end - 80) : end][::-1]
-        m = _ASSIGNED_KEY_REVERSED.match(window)
-        if m is None:
-            continue
-        key_end = end - m.start(1)
-        key_start = end - m.end(1)
-        if key_start < last_end:
-            continue
-        last_end = key_end
-        found.append((key_start, key_end, text[key_start:key_end].strip(".@$-")))
-    return found
-
-
-def _candidate_keys(text: str, sightings: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Identifier-like keys around the sightings of telling fragments, with their spans."""
-    found: list[tuple[int, int, str]] = []
-    last_end = -1
-    for start, end in sightings:
-        if start < last_end:
-            continue
-        left = _KEY_TAIL.search(text, max(0, start - 63), start)
-        if left is not None:
-            start = left.start()
-        right = _KEY_RUN.match(text, end, end + 63)
-        if right is not None:
-            end = right.end()
-        last_end = end
-        found.append((start, end, text[start:end].strip(".@$-")))
-    return found
-
-
-def _is_script(mime: str, text: str) -> bool:
-    """JavaScript and CSS: only quoted values count as `key: "value"` pairs there."""
-    lowered = mime.lower()
-    if "javascript" in lowered or "ecmascript" in lowered or "css" in lowered:
-        return True
-    if lowered and not lowered.startswith(("text/plain", "application/octet-stream")):
-        return False
-    head = text[:65536]
-    return text[:1] not in "{[<" and sum(head.count(w) for w in _CODE_MARKERS) >= 5
-
-
-_CODE_MARKERS = ("function(", "function ", "=>", "var ", "const ", "let ", "return ", "});")
-
-
-def _plausible_secret(key: str, value: str) -> bool:
-    """A value in free text next to a telling key, that is not code or a placeholder.
-
-    Scripts are full of `password: "password"`, `accesskey: "accessKey"` and
-    `credentials: "include"`: words and identifiers, not secrets.
-    """
-    stripped = value.strip()
-    if len(stripped) < 4 or is_placeholder_or_stopword(stripped) or stripped.lower() in _CODE_WORDS:
-        return False
-    if normalize_key(stripped) == normalize_key(key):
-        return False
-    if _IDENTIFIER.fullmatch(stripped) and not any(c.isdigit() for c in stripped):
-        return False
-    return not stripped.startswith(("function", "${", "{{", "#{", "%(", "<%"))
-
-
-def _looks_secretish(value: str) -> bool:
-    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and len(value) >= 8
-
-
-def _unescape(value: str) -> str:
-    try:
-        return str(json.loads(f'"{value}"'))
-    except ValueError:
-        return value.replace('\\"', '"').replace("\\'", "'")
-
-
 def _already_sanitized_saml(value: str) -> bool:
     """A SAML message this tool already sanitized: its decoded XML holds our placeholders."""
     decoded = decode_base64_text(value.strip())
     return decoded is not None and PLACEHOLDER_PREFIX in decoded[0]
-
-
-def _free(edits: list[Edit], start: int, end: int) -> bool:
-    """Whether no claimed edit overlaps [start, end)."""
-    return all(start >= e or end <= s for s, e, _ in edits)
-
-
-def _claim(edits: list[Edit], start: int, end: int, replacement: str) -> None:
-    """Add an edit unless it overlaps one already claimed (earlier finders win)."""
-    for s, e, _ in edits:
-        if start < e and end > s:
-            return
-    edits.append((start, end, replacement))
-
-
-def _apply(text: str, edits: list[Edit]) -> str:
-    if not edits:
-        return text
-    out = []
-    last = 0
-    for start, end, replacement in sorted(edits):
-        out.append(text[last:start])
-        out.append(replacement)
-        last = end
-    out.append(text[last:])
-    return "".join(out)
-
-
-def is_private_ip(value: str) -> bool:
-    """Addresses of a customer's own network (RFC 1918, loopback, link-local, ULA)."""
-    try:
-        address = ipaddress.ip_address(value.strip().strip("[]").split("%")[0])
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local
