@@ -191,75 +191,32 @@ class Inventory:
             )
         )
         with self.engine.begin() as conn:
-            self._record_one(conn, run_id, Placed(result, {"": place}), ruleset=ruleset, file_hash=None)
+            self._record_one(conn, run_id, Placed(result, {"": place}), ruleset=ruleset, failed=True)
 
     def _record_one(
-        self, conn: sa.Connection, run_id: int, item: Placed, *, ruleset: str, file_hash: str | None = ""
+        self, conn: sa.Connection, run_id: int, item: Placed, *, ruleset: str, failed: bool = False
     ) -> None:
         result = item.result
         parent = ident(result.path)
-        if file_hash == "" and self._settle_pending(conn, result) and not result.findings:
+        if not failed and self._settle_pending(conn, result) and not result.findings:
             conn.execute(files.update().where(files.c.parent == parent).values(last_run=run_id, scanned_at=_now()))
             return
-        existing = {
-            r.ident: r.id for r in conn.execute(sa.select(files.c.id, files.c.ident).where(files.c.parent == parent))
-        }
-        wanted = {ident(result.path, m.member): m for m in result.members}
-        gone = [fid for key, fid in existing.items() if key not in wanted]
-        if gone:
-            conn.execute(findings.delete().where(findings.c.file_id.in_(gone)))
-            conn.execute(files.delete().where(files.c.id.in_(gone)))
-        if existing:
-            conn.execute(
-                findings.delete().where(findings.c.file_id.in_(list(existing.values())), findings.c.state == "open")
-            )
+        existing = _clear(conn, parent, keep={ident(result.path, m.member) for m in result.members})
         now = _now()
-        for key, member in wanted.items():
+        for member in result.members:
+            key = ident(result.path, member.member)
             tenant, case = item.places.get(member.member, (None, None))
-            values: dict[str, Any] = dict(
-                path=storable(result.path),
-                member=storable(member.member),
-                parent=parent,
-                kind=member.kind[:64],
-                size=member.size,
-                mtime=member.mtime,
-                status=member.status,
-                error=member.error,
-                message=member.message,
-                findings=len(member.findings),
-                max_severity=_worst(f.severity for f in member.findings),
-                tenant=tenant or "",
-                case_ref=case or "",
-                ruleset=ruleset,
-                scanned_at=now,
-                last_run=run_id,
-            )
+            values = _file_row(result, member, parent=parent, tenant=tenant, case=case, ruleset=ruleset)
+            values.update(scanned_at=now, last_run=run_id)
             if member.member == "":
-                values.update(mtime_ns=result.mtime_ns, hash=result.hash if file_hash == "" else file_hash)
+                values.update(mtime_ns=result.mtime_ns, hash=None if failed else result.hash)
             if key in existing:
                 conn.execute(files.update().where(files.c.id == existing[key]).values(**values))
                 file_id = existing[key]
             else:
                 file_id = _new_id(conn.execute(files.insert().values(ident=key, **values)))
             if member.findings:
-                conn.execute(
-                    findings.insert(),
-                    [
-                        dict(
-                            file_id=file_id,
-                            kind=f.kind,
-                            rule=f.rule,
-                            severity=f.severity,
-                            fingerprint=f.fingerprint,
-                            location=f.location,
-                            line=f.line,
-                            state="open",
-                            run_id=run_id,
-                            expires_at=f.expires_at,
-                        )
-                        for f in member.findings
-                    ],
-                )
+                conn.execute(findings.insert(), _finding_rows(file_id, member, run_id=run_id))
                 record_exposures(conn, path=result.path, member=member, tenant=tenant, case=case)
 
     # -- fixes -----------------------------------------------------------------------------
@@ -359,6 +316,52 @@ class Inventory:
         with self.engine.begin() as conn:
             for chunk in _chunks(list(ids), 500):
                 conn.execute(exposures.update().where(exposures.c.id.in_(chunk)).values(published=True))
+
+
+def _clear(conn: sa.Connection, parent: str, *, keep: set[str]) -> dict[str, int]:
+    """Drop members that are gone and every open finding of the file: a rescan replaces them
+    (fixed findings stay, as history). Returns the rows kept, by ident."""
+    existing = {
+        r.ident: r.id for r in conn.execute(sa.select(files.c.id, files.c.ident).where(files.c.parent == parent))
+    }
+    gone = [fid for key, fid in existing.items() if key not in keep]
+    if gone:
+        conn.execute(findings.delete().where(findings.c.file_id.in_(gone)))
+        conn.execute(files.delete().where(files.c.id.in_(gone)))
+    if existing:
+        conn.execute(
+            findings.delete().where(findings.c.file_id.in_(list(existing.values())), findings.c.state == "open")
+        )
+    return {key: fid for key, fid in existing.items() if key in keep}
+
+
+def _file_row(
+    result: FileResult, member: MemberResult, *, parent: str, tenant: str | None, case: str | None, ruleset: str
+) -> dict[str, Any]:
+    return dict(
+        path=storable(result.path),
+        member=storable(member.member),
+        parent=parent,
+        kind=member.kind[:64],
+        size=member.size,
+        mtime=member.mtime,
+        status=member.status,
+        error=member.error,
+        message=member.message,
+        findings=len(member.findings),
+        max_severity=_worst(f.severity for f in member.findings),
+        tenant=tenant or "",
+        case_ref=case or "",
+        ruleset=ruleset,
+    )
+
+
+def _finding_rows(file_id: int, member: MemberResult, *, run_id: int) -> list[dict[str, Any]]:
+    return [
+        dict(file_id=file_id, kind=f.kind, rule=f.rule, severity=f.severity, fingerprint=f.fingerprint,
+             location=f.location, line=f.line, state="open", run_id=run_id, expires_at=f.expires_at)
+        for f in member.findings
+    ]  # fmt: skip
 
 
 def _new_id(result: sa.CursorResult[Any]) -> int:

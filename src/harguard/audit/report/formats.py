@@ -14,7 +14,7 @@ from typing import Any
 
 from ..._version import __version__
 from ..config import AUDIT_SCHEME
-from .model import AuditReport
+from .model import AuditReport, FindingRow
 
 __all__ = ["render_csv", "render_json", "render_sarif"]
 
@@ -126,80 +126,83 @@ def render_csv(report: AuditReport) -> bytes:
     return buffer.getvalue().encode("utf-8", "surrogateescape")
 
 
-def render_sarif(report: AuditReport) -> bytes:
-    """SARIF 2.1.0: archive members are artifacts whose `parentIndex` is their archive."""
-    artifacts: list[dict[str, Any]] = []
-    index: dict[tuple[str, str], int] = {}
+class _Artifacts:
+    """SARIF artifacts: one per stored file, one per archive member with `parentIndex` its file."""
 
-    def artifact(path: str, member: str) -> int:
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def __repr__(self) -> str:
+        return f"<_Artifacts {len(self.entries)}>"
+
+    def location(self, path: str, member: str) -> dict[str, Any]:
+        i = self._add(path, member)
+        return {"uri": self.entries[i]["location"]["uri"], "index": i}
+
+    def _add(self, path: str, member: str) -> int:
         key = (path, member)
-        if key not in index:
+        if key not in self._index:
             if member:
-                parent = artifact(path, "")
-                entry: dict[str, Any] = {"location": {"uri": member}, "parentIndex": parent}
+                entry: dict[str, Any] = {"location": {"uri": member}, "parentIndex": self._add(path, "")}
             else:
                 entry = {"location": {"uri": Path(path).as_uri() if Path(path).is_absolute() else path}}
-            index[key] = len(artifacts)
-            artifacts.append(entry)
-        return index[key]
+            self._index[key] = len(self.entries)
+            self.entries.append(entry)
+        return self._index[key]
 
+
+def _sarif_rule(f: FindingRow) -> dict[str, Any]:
+    return {
+        "id": f.rule,
+        "name": f.rule,
+        "shortDescription": {"text": f"{f.kind} ({f.rule})"},
+        "properties": {"security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"), "tags": ["security"]},
+    }
+
+
+def _sarif_result(f: FindingRow, artifacts: _Artifacts) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": artifacts.location(f.path, f.member)}
+    if f.line is not None:
+        physical["region"] = {"startLine": f.line}
+    return {
+        "ruleId": f.rule,
+        "level": _LEVEL.get(f.severity, "warning"),
+        "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
+        "locations": [
+            {"physicalLocation": physical, "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}]}
+        ],
+        "partialFingerprints": {"harguard/v1": f.fingerprint},
+        "properties": {
+            "kind": f.kind,
+            "severity": f.severity,
+            "state": f.state,
+            "tenant": f.tenant or None,
+            "case": f.case or None,
+        },
+    }
+
+
+def render_sarif(report: AuditReport) -> bytes:
+    """SARIF 2.1.0: archive members are artifacts whose `parentIndex` is their archive; text
+    findings carry their line as `region.startLine`."""
+    artifacts = _Artifacts()
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for f in report.findings:
-        rules.setdefault(
-            f.rule,
-            {
-                "id": f.rule,
-                "name": f.rule,
-                "shortDescription": {"text": f"{f.kind} ({f.rule})"},
-                "properties": {
-                    "security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"),
-                    "tags": ["security"],
-                },
-            },
-        )
-        i = artifact(f.path, f.member)
-        physical: dict[str, Any] = {"artifactLocation": {"uri": artifacts[i]["location"]["uri"], "index": i}}
-        if f.line is not None:
-            physical["region"] = {"startLine": f.line}
-        results.append(
-            {
-                "ruleId": f.rule,
-                "level": _LEVEL.get(f.severity, "warning"),
-                "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
-                "locations": [
-                    {
-                        "physicalLocation": physical,
-                        "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}],
-                    }
-                ],
-                "partialFingerprints": {"harguard/v1": f.fingerprint},
-                "properties": {
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "state": f.state,
-                    "tenant": f.tenant or None,
-                    "case": f.case or None,
-                },
-            }
-        )
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "harguard-audit",
-                        "version": __version__,
-                        "informationUri": "https://github.com/harguard/harguard",
-                        "rules": list(rules.values()),
-                    }
-                },
-                "artifacts": artifacts,
-                "results": results,
-                "properties": {"totals": report.totals, "run": report.run["id"]},
-            }
-        ],
+        rules.setdefault(f.rule, _sarif_rule(f))
+        results.append(_sarif_result(f, artifacts))
+    driver = {
+        "name": "harguard-audit",
+        "version": __version__,
+        "informationUri": "https://github.com/harguard/harguard",
+        "rules": list(rules.values()),
     }
+    run = {
+        "tool": {"driver": driver},
+        "artifacts": artifacts.entries,
+        "results": results,
+        "properties": {"totals": report.totals, "run": report.run["id"]},
+    }
+    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
