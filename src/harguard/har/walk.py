@@ -80,7 +80,12 @@ def _generic(s: HarScrub, node: Any, loc: str, key: str | None = None, depth: in
 
 
 def _skip(s: HarScrub, node: Any, loc: str) -> Any:
-    """Members that hold no secret by definition (times, sizes, methods, status codes)."""
+    """Members that hold no secret by definition (times, sizes, methods, status codes, ids).
+    Definitions are not promises: a long string or a structure there is scrubbed anyway."""
+    if isinstance(node, str):
+        return s.text(node, loc=loc) if len(node) > 24 else node
+    if isinstance(node, (dict, list)):
+        return _generic(s, node, loc)
     return node
 
 
