@@ -178,12 +178,7 @@ def png_bytes(width: int = 12, height: int = 12) -> bytes:
     noise = _noise("png", width * height * 3)
     rows = b"".join(b"\0" + noise[y * width * 3 : (y + 1) * width * 3] for y in range(height))
     ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
 def _deflate_b64(text: str) -> str:
@@ -391,9 +386,7 @@ PLANTS: list[Plant] = [
     Plant(
         "req-header.Proxy-Authorization",
         PROXY_BASIC,
-        lambda h: _add(
-            h, http_version="HTTP/1.1", request_headers=[("Proxy-Authorization", f"Basic {PROXY_BASIC}")]
-        ),
+        lambda h: _add(h, http_version="HTTP/1.1", request_headers=[("Proxy-Authorization", f"Basic {PROXY_BASIC}")]),
         extras={"password": PROXY_PASSWORD},
     ),
     Plant(
@@ -404,9 +397,7 @@ PLANTS: list[Plant] = [
     Plant(
         "req-header.X-Auth-Token",
         "dummyAuthToken-5f0e8c2a9b7d",
-        lambda h: _add(
-            h, http_version="HTTP/1.1", request_headers=[("X-Auth-Token", "dummyAuthToken-5f0e8c2a9b7d")]
-        ),
+        lambda h: _add(h, http_version="HTTP/1.1", request_headers=[("X-Auth-Token", "dummyAuthToken-5f0e8c2a9b7d")]),
     ),
     Plant(
         "req-header.x-csrf-token",
@@ -508,9 +499,7 @@ PLANTS: list[Plant] = [
     Plant(
         "url.query-encoded-chars",
         _ODD_QUERY_VALUE,
-        lambda h: _add(
-            h, url=f"{APP}/api/v1/export?" + urlencode({"token": _ODD_QUERY_VALUE, "format": "csv"})
-        ),
+        lambda h: _add(h, url=f"{APP}/api/v1/export?" + urlencode({"token": _ODD_QUERY_VALUE, "format": "csv"})),
     ),
     Plant(
         "url.fragment-request-url",
@@ -546,9 +535,7 @@ PLANTS: list[Plant] = [
     Plant(
         "url.path-jwt",
         JWT_PATH,
-        lambda h: _add(
-            h, url=f"{APP}/auth/magic-link/{JWT_PATH}", resource_type="document", mime_type="text/html"
-        ),
+        lambda h: _add(h, url=f"{APP}/auth/magic-link/{JWT_PATH}", resource_type="document", mime_type="text/html"),
         extras=JWT_PATH_PARTS,
         path_has_secret=True,
     ),
@@ -575,9 +562,7 @@ PLANTS: list[Plant] = [
         "dummyContentLocToken_0123456789",
         lambda h: _add(
             h,
-            response_headers=[
-                ("content-location", f"{APP}/files/1?access_token=dummyContentLocToken_0123456789")
-            ],
+            response_headers=[("content-location", f"{APP}/files/1?access_token=dummyContentLocToken_0123456789")],
         ),
     ),
     Plant(
@@ -585,9 +570,41 @@ PLANTS: list[Plant] = [
         "dummyLinkSignature_0123456789AbCd",
         lambda h: _add(
             h,
-            response_headers=[
-                ("link", f"<{APP}/preload.js?signature=dummyLinkSignature_0123456789AbCd>; rel=preload")
-            ],
+            response_headers=[("link", f"<{APP}/preload.js?signature=dummyLinkSignature_0123456789AbCd>; rel=preload")],
+        ),
+    ),
+    Plant(
+        "resp-header.refresh",
+        "4/0AdummyRefreshCodeQx7Kp2Lm9ZtR8vN3bYc6dJ1sE",
+        lambda h: _add(
+            h,
+            response_headers=[("refresh", f"0; url={APP}/cb?code=4/0AdummyRefreshCodeQx7Kp2Lm9ZtR8vN3bYc6dJ1sE")],
+        ),
+    ),
+    Plant(
+        "body.data-uri-json",
+        "dummyDataUriToken_0123456789AbCdEfGh",
+        lambda h: _add(
+            h,
+            mime_type="text/html",
+            body=_html_page(
+                '<script src="data:application/json;base64,'
+                + _b64(_json({"access_token": "dummyDataUriToken_0123456789AbCdEfGh"}))
+                + '"></script>'
+            ),
+        ),
+    ),
+    Plant(
+        "body.data-uri-svg",
+        "Dummy-Svg-Passw0rd!42",
+        lambda h: _add(
+            h,
+            body=_json(
+                {
+                    "icon": "data:image/svg+xml;charset=utf-8;base64,"
+                    + _b64("<svg><!-- password=Dummy-Svg-Passw0rd!42 --></svg>")
+                }
+            ),
         ),
     ),
     # ---- request bodies --------------------------------------------------------------------
@@ -604,9 +621,7 @@ PLANTS: list[Plant] = [
     Plant(
         "post.form-otp",
         "483920",
-        lambda h: _add(
-            h, method="POST", url=f"{APP}/login/mfa", post_text="otp=483920&remember_device=false"
-        ),
+        lambda h: _add(h, method="POST", url=f"{APP}/login/mfa", post_text="otp=483920&remember_device=false"),
     ),
     Plant(
         "post.json-nested-password",
@@ -616,9 +631,7 @@ PLANTS: list[Plant] = [
             method="POST",
             url=f"{APP}/api/session",
             post_mime="application/json",
-            post_text=json.dumps(
-                {"user": {"login": "jane", "credentials": {"password": "Dummy-Json-Passw0rd#8"}}}
-            ),
+            post_text=json.dumps({"user": {"login": "jane", "credentials": {"password": "Dummy-Json-Passw0rd#8"}}}),
         ),
     ),
     Plant(
@@ -629,9 +642,7 @@ PLANTS: list[Plant] = [
             method="POST",
             url=f"{APP}/api/rpc",
             post_mime="application/json",
-            post_text=json.dumps(
-                {"op": "login", "payload": json.dumps({"password": "Dummy-Nested-Passw0rd$9"})}
-            ),
+            post_text=json.dumps({"op": "login", "payload": json.dumps({"password": "Dummy-Nested-Passw0rd$9"})}),
         ),
     ),
     Plant(
@@ -698,9 +709,7 @@ PLANTS: list[Plant] = [
     Plant(
         "resp.json-id_token",
         JWT_IDTOKEN,
-        lambda h: _add(
-            h, method="POST", url=f"{IDP}/oauth2/v1/token", body=_token_response(id_token=JWT_IDTOKEN)
-        ),
+        lambda h: _add(h, method="POST", url=f"{IDP}/oauth2/v1/token", body=_token_response(id_token=JWT_IDTOKEN)),
         extras=JWT_IDTOKEN_PARTS,
     ),
     Plant(
@@ -715,9 +724,7 @@ PLANTS: list[Plant] = [
     Plant(
         "resp.text-plain-json",
         "dummyTextPlainApiKey_0123456789Ab",
-        lambda h: _add(
-            h, mime_type="text/plain", body=json.dumps({"apiKey": "dummyTextPlainApiKey_0123456789Ab"})
-        ),
+        lambda h: _add(h, mime_type="text/plain", body=json.dumps({"apiKey": "dummyTextPlainApiKey_0123456789Ab"})),
     ),
     Plant(
         "resp.base64-json",
@@ -757,9 +764,7 @@ PLANTS: list[Plant] = [
         lambda h: _add(
             h,
             url=f"{APP}/api/search?"
-            + urlencode(
-                {"filter": json.dumps({"auth": {"token": "dummyUrlJsonToken_0123456789AbCd"}, "q": "x"})}
-            ),
+            + urlencode({"filter": json.dumps({"auth": {"token": "dummyUrlJsonToken_0123456789AbCd"}, "q": "x"})}),
         ),
     ),
     Plant(
@@ -785,8 +790,7 @@ PLANTS: list[Plant] = [
         "dummyReturnToToken_0123456789AbC",
         lambda h: _add(
             h,
-            url=f"{APP}/login?"
-            + urlencode({"returnTo": "/dashboard?access_token=dummyReturnToToken_0123456789AbC"}),
+            url=f"{APP}/login?" + urlencode({"returnTo": "/dashboard?access_token=dummyReturnToToken_0123456789AbC"}),
         ),
     ),
     Plant(
@@ -982,17 +986,14 @@ PLANTS: list[Plant] = [
         "dummyCommentBearer_0123456789AbCd",
         lambda h: _add(
             h,
-            comment="customer note: failing call sent "
-            "Authorization: Bearer dummyCommentBearer_0123456789AbCd",
+            comment="customer note: failing call sent Authorization: Bearer dummyCommentBearer_0123456789AbCd",
         ),
     ),
     Plant(
         "comment.log",
         "dummyLogCommentApiKey_0123456789A",
         lambda h: (
-            h["log"].__setitem__(
-                "comment", "exported for ticket 4821 with api_key=dummyLogCommentApiKey_0123456789A"
-            ),
+            h["log"].__setitem__("comment", "exported for ticket 4821 with api_key=dummyLogCommentApiKey_0123456789A"),
             _add(h),
         ),
     ),
@@ -1002,9 +1003,7 @@ PLANTS: list[Plant] = [
         lambda h: _add(
             h,
             extra={
-                "_custom": {
-                    "debug": {"requestHeaders": {"Authorization": "Bearer dummyCustomExtBearer_0123456789Ab"}}
-                }
+                "_custom": {"debug": {"requestHeaders": {"Authorization": "Bearer dummyCustomExtBearer_0123456789Ab"}}}
             },
         ),
     ),
@@ -1046,9 +1045,7 @@ PLANTS: list[Plant] = [
             method="POST",
             url="https://dummy.okta.com/idp/idx/identify",
             post_mime="application/json",
-            post_text=json.dumps(
-                {"identifier": "jane", "stateHandle": "02.id.dummyStateHandle0123456789AbCdEf"}
-            ),
+            post_text=json.dumps({"identifier": "jane", "stateHandle": "02.id.dummyStateHandle0123456789AbCdEf"}),
         ),
     ),
     Plant(
@@ -1262,9 +1259,7 @@ PLANTS: list[Plant] = [
     Plant(
         "vendor.slack-bot",
         SLACK_BOT,
-        lambda h: _add(
-            h, url=f"{APP}/api/v1/notifications", body=_json({"channel": "#alerts", "data": SLACK_BOT})
-        ),
+        lambda h: _add(h, url=f"{APP}/api/v1/notifications", body=_json({"channel": "#alerts", "data": SLACK_BOT})),
     ),
     Plant(
         "vendor.stripe-live",
@@ -1299,9 +1294,7 @@ PLANTS: list[Plant] = [
     Plant(
         "pii.phone-e164",
         PHONE,
-        lambda h: _add(
-            h, url=f"{APP}/api/v1/profile", body=_json({"profile": {"mobile": PHONE, "verified": True}})
-        ),
+        lambda h: _add(h, url=f"{APP}/api/v1/profile", body=_json({"profile": {"mobile": PHONE, "verified": True}})),
     ),
     Plant(
         "pii.card-luhn",
@@ -1363,6 +1356,24 @@ def _qs(doc: Har, name: str) -> str:
 
 DECOYS: list[Decoy] = [
     Decoy(
+        "link-header.relation",
+        ">; rel=preload",
+        lambda h: _add(
+            h, response_headers=[("link", f"<{APP}/preload.js?signature=dummyLinkSig_0123456789AbCd>; rel=preload")]
+        ),
+        lambda d: header_value(_e0(d)["response"]["headers"], "link"),
+        "a Link header keeps its relation when the URL inside it loses a signature",
+    ),
+    Decoy(
+        "data-uri.png",
+        "data:image/png;base64," + _b64(png_bytes()),
+        lambda h: _add(
+            h, mime_type="text/html", body=_html_page(f'<img src="data:image/png;base64,{_b64(png_bytes())}">')
+        ),
+        lambda d: _e0(d)["response"]["content"]["text"],
+        "inline images are page content; only text payloads of data URIs are decoded",
+    ),
+    Decoy(
         "uuid.x-request-id",
         REQUEST_ID,
         lambda h: _add(h, response_headers=[("x-request-id", REQUEST_ID)]),
@@ -1379,18 +1390,14 @@ DECOYS: list[Decoy] = [
     Decoy(
         "etag",
         ETAG,
-        lambda h: _add(
-            h, request_headers=[("if-none-match", ETAG)], status=304, response_headers=[("etag", ETAG)]
-        ),
+        lambda h: _add(h, request_headers=[("if-none-match", ETAG)], status=304, response_headers=[("etag", ETAG)]),
         lambda d: header_value(_e0(d)["response"]["headers"], "etag"),
         "cache validators explain 304s; a content hash is no credential",
     ),
     Decoy(
         "traceparent",
         "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        lambda h: _add(
-            h, request_headers=[("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
-        ),
+        lambda h: _add(h, request_headers=[("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]),
         lambda d: header_value(_e0(d)["request"]["headers"], "traceparent"),
         "W3C trace context ties the capture to distributed traces",
     ),
@@ -1435,8 +1442,7 @@ DECOYS: list[Decoy] = [
             mime_type="text/html",
             resource_type="document",
             body=_html_page(
-                f'<script src="https://cdn.example.com/lib.js" integrity="{SRI}" '
-                'crossorigin="anonymous"></script>'
+                f'<script src="https://cdn.example.com/lib.js" integrity="{SRI}" crossorigin="anonymous"></script>'
             ),
         ),
         lambda d: _e0(d)["response"]["content"]["text"],
@@ -1563,9 +1569,7 @@ DECOYS: list[Decoy] = [
     Decoy(
         "set-cookie-attributes",
         "Path=/; Secure; HttpOnly; SameSite=Lax",
-        lambda h: _add(
-            h, set_cookies=["sid=dummyDecoySetCookie_0123456789; Path=/; Secure; HttpOnly; SameSite=Lax"]
-        ),
+        lambda h: _add(h, set_cookies=["sid=dummyDecoySetCookie_0123456789; Path=/; Secure; HttpOnly; SameSite=Lax"]),
         lambda d: header_value(_e0(d)["response"]["headers"], "set-cookie"),
         "cookie attributes explain cross-site and logout bugs",
     ),

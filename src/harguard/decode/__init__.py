@@ -6,6 +6,7 @@ and other text that is not a HAR.
 
 from ._api import Layer, Scrub
 from .base64 import Base64Layer
+from .datauri import DataURILayer
 from .form import FormLayer
 from .html import HTMLLayer, XMLLayer
 from .json import JSONLayer
@@ -15,10 +16,11 @@ from .url import URLLayer
 
 __all__ = ["LAYERS", "Layer", "Scrub"]
 
-# Most specific first: JSON and markup are unambiguous. Base64 comes before forms, because a
+# Most specific first: data URIs, JSON and markup are unambiguous. Base64 comes before forms, because a
 # padded base64 value (`…Pg==`) also reads as a one-pair form; a base64 value that holds no text
 # is refused by its layer and falls through.
 LAYERS: tuple[Layer, ...] = (
+    DataURILayer(),
     JSONLayer(),
     HTMLLayer(),
     XMLLayer(),

@@ -15,7 +15,7 @@ from ._api import Scrub
 
 __all__ = ["FormLayer", "encode_component", "scrub_pairs"]
 
-_FORM = re.compile(r"[^=&\s]+=[^&\s]*(?:&+[^=&\s]+(?:=[^&\s]*)?)*&*")
+_FORM = re.compile(r"[^=&\s<>\"]+=[^&\s<>\"]*(?:&+[^=&\s<>\"]+(?:=[^&\s<>\"]*)?)*&*")
 # Placeholders stay readable inside URLs: `[`, `]` and `:` are left as they are.
 _SAFE = "[]:"
 

@@ -9,6 +9,7 @@ from ._api import Scrub
 __all__ = ["SSELayer"]
 
 _FIELD = re.compile(r"(?m)^(data|event|id|retry):")
+_DATA_URI = re.compile(r"(?i)data:[a-z0-9.+-]+/[a-z0-9.+-]+[;,]")  # `data:image/png;base64,…` is no stream
 _DATA = re.compile(r"(?m)^(data:[ ]?)(.*?)(\r?)$")
 
 
@@ -16,7 +17,9 @@ class SSELayer:
     name = "sse"
 
     def sniff(self, text: str) -> bool:
-        return _FIELD.match(text) is not None or text.startswith(":")
+        if text.startswith(":"):
+            return True
+        return _FIELD.match(text) is not None and _DATA_URI.match(text) is None
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
         if not scrub.survey(text) and "%" not in text:

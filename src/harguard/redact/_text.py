@@ -49,6 +49,7 @@ HINT_PATTERNS = {
     r"|sig|assertion|saml|ticket|nonce|hint|credential|otp|jwt|bearer|mail|user|login|relay|redirect"
     r"|return|goto|next|callback|continue|phone)[A-Za-z0-9_.%-]{0,40}=",
     "userinfo": r"://[^/\s\"@:]{1,64}:[^/\s\"@]{1,128}@",
+    "datauri": r"(?i)data:[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}[^,\s\"]{0,200};base64,",
 }
 QUOTED_B64 = re.compile(r'"([A-Za-z0-9+/_-]{20,}={0,2})"')
 

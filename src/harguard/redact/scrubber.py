@@ -27,6 +27,7 @@ from urllib.parse import quote, unquote
 from ..decode import LAYERS
 from ..decode.base64 import decode_text as decode_base64_text
 from ..decode.base64 import is_binary
+from ..decode.datauri import DATA_URI, scrub_data_uri
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
@@ -184,6 +185,9 @@ class Scrubber:
             return self.cookie_header(value, loc=loc)
         if pos.mode == "set-cookie":
             return self.set_cookie(value, loc=loc)
+        if value[:1] in "<0123456789" or any(c in value for c in " \t\n"):
+            # `Link: <https://…?token=…>; rel=next`, `Refresh: 0; url=…`: URLs inside a header value
+            return self.leaf(value, loc=loc)
         return scrub_url(value, self, loc=loc, depth=0)
 
     # -- doors ---------------------------------------------------------------------------
@@ -258,7 +262,7 @@ class Scrubber:
         if not isinstance(context, Survey) or context.escaped:
             return True
         hints = context.hits.hints
-        if "escape" in hints or "param" in hints or "userinfo" in hints:
+        if "escape" in hints or "param" in hints or "userinfo" in hints or "datauri" in hints:
             return True
         if '\\"' in text or '"<' in text or '"{' in text or '"[' in text:
             return True
@@ -382,6 +386,8 @@ class Scrubber:
             edits.extend((m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(text))
         if "://" in text:
             self._urls_in_text(text, edits, loc=loc, depth=depth)
+        if "datauri" in hits.hints:
+            self._data_uris(text, edits, loc=loc, depth=depth)
         if "headers" in hits.hints:
             self._header_lines(text, edits, loc=loc)
         if "key" in hits.hints:
@@ -518,6 +524,15 @@ class Scrubber:
             new = scrub_url(url, self, loc=f"{loc}/url", depth=depth + 1)
             if new != url:
                 claim(edits, m.start(), m.start() + len(url), new)
+
+    def _data_uris(self, text: str, edits: list[Edit], *, loc: str, depth: int) -> None:
+        if depth >= self.limits.max_layers:
+            return
+        for m in DATA_URI.finditer(text):
+            if is_free(edits, *m.span(2)):
+                new = scrub_data_uri(m, self, loc=loc, depth=depth)
+                if new is not None:
+                    claim(edits, m.start(2), m.end(2), new)
 
     def _header_lines(self, text: str, edits: list[Edit], *, loc: str) -> None:
         for m in HEADER_LINE.finditer(text):
