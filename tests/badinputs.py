@@ -239,9 +239,7 @@ def gzip_bomb(path: Path | str, expanded_bytes: int = 2**31, *, fill: bytes = b"
     return path
 
 
-def zip_bomb(
-    path: Path | str, expanded_bytes: int = 2**31, *, member: str = "capture.har", fill: bytes = b" "
-) -> Path:
+def zip_bomb(path: Path | str, expanded_bytes: int = 2**31, *, member: str = "capture.har", fill: bytes = b" ") -> Path:
     """A small .zip whose single .har member expands to expanded_bytes (< 4 GiB; no zip64).
 
     The sizes in the headers are truthful: a reader that trusts `file_size` can refuse it up
@@ -261,8 +259,7 @@ def zip_bomb(
         fields = (20, 0, 8, dos_time, dos_date, crc, csize, expanded_bytes, len(name))
         local = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name
         central = (
-            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0o100644 << 16, header_at)
-            + name
+            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0o100644 << 16, header_at) + name
         )
         f.write(central)
         f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), central_at, 0))

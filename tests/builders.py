@@ -36,9 +36,7 @@ __all__ = [
 
 Header = tuple[str, str]
 
-CHROME_UA = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
-)
+CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 STARTED = "2024-05-14T09:30:00.000Z"
 HAR_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "src/harguard/har/schema/har-1.2.schema.json"
 

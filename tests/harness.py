@@ -104,14 +104,10 @@ def assert_findings_clean(report: Any, planted: Mapping[str, str], where: str) -
     findings = list(report.findings)
     for i, finding in enumerate(findings):
         fields = [getattr(finding, name, None) for name in FINDING_FIELDS]
-        require(
-            all(isinstance(f, str) for f in fields), f"{where}: finding {i}: a field is missing or not a str"
-        )
+        require(all(isinstance(f, str) for f in fields), f"{where}: finding {i}: a field is missing or not a str")
         text = "\n".join([*fields, repr(finding), str(finding)])
         assert_no_leak(text, planted, f"{where}: finding {i}")
-        require(
-            finding.severity in {"critical", "high", "medium", "low"}, f"{where}: finding {i}: bad severity"
-        )
+        require(finding.severity in {"critical", "high", "medium", "low"}, f"{where}: finding {i}: bad severity")
         require(_KEBAB.fullmatch(finding.kind), f"{where}: finding {i}: kind not kebab-case")
         require(_HEX.fullmatch(finding.fingerprint), f"{where}: finding {i}: fingerprint not hex")
     assert_no_leak(repr(report), planted, f"{where}: repr(report)")
@@ -148,9 +144,7 @@ def assert_same_structure(before: Mapping[str, Any], after: Mapping[str, Any], w
     """
     __tracebackhide__ = True
     rows_in, rows_out = structure(before), structure(after)
-    require(
-        len(rows_in) == len(rows_out), f"{where}: entry count changed ({len(rows_in)} -> {len(rows_out)})"
-    )
+    require(len(rows_in) == len(rows_out), f"{where}: entry count changed ({len(rows_in)} -> {len(rows_out)})")
     fields = ("method", "scheme", "host", "port", "path", "status")
     problems: list[str] = []
     for i, (row_in, row_out) in enumerate(zip(rows_in, rows_out, strict=True)):

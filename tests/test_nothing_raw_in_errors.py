@@ -66,18 +66,14 @@ def _not_har() -> bytes:
 
 
 def _entries_not_list() -> bytes:
-    return json.dumps(
-        {"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": SECRET}}
-    ).encode()
+    return json.dumps({"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": SECRET}}).encode()
 
 
 def _too_deep() -> bytes:
     depth = 100_000
     nested = "[" * depth + json.dumps(SECRET) + "]" * depth
     return (
-        '{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [], "_x": '
-        + nested
-        + "}}"
+        '{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [], "_x": ' + nested + "}}"
     ).encode()
 
 

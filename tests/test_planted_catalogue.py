@@ -33,8 +33,7 @@ def test_plant_is_in_its_har_and_the_har_is_valid(plant: Plant) -> None:
     har = plant.har()
     data = json.dumps(har)
     missing = sorted(
-        set(plant.planted())
-        - {pid for _, text in decoded_views(data) for pid, _ in find_leaks(text, plant.planted())}
+        set(plant.planted()) - {pid for _, text in decoded_views(data) for pid, _ in find_leaks(text, plant.planted())}
     )
     assert missing == [], "planted ids not found in the unsanitized HAR"
     errors = schema_errors(har)

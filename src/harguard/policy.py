@@ -86,9 +86,7 @@ class Policy:
         return cls.from_dict(doc, base_dir=path.parent, source=str(path))
 
     @classmethod
-    def from_dict(
-        cls, doc: Mapping[str, Any], *, base_dir: Path | None = None, source: str = "policy"
-    ) -> Policy:
+    def from_dict(cls, doc: Mapping[str, Any], *, base_dir: Path | None = None, source: str = "policy") -> Policy:
         _check_keys(doc, _TOP_KEYS, source)
         allow = _table(doc, "allow", _ALLOW_KEYS, source)
         disable = _table(doc, "disable", _DISABLE_KEYS, source)

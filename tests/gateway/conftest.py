@@ -190,9 +190,7 @@ def stored_counts(gw: Gateway, case_id: str) -> dict[str, int]:
     from harguard.watch.watchlist import watchlist_table
 
     with gw.engine.connect() as conn:
-        files = conn.scalar(
-            sa.select(sa.func.count()).select_from(StoredFile).where(StoredFile.case_id == case_id)
-        )
+        files = conn.scalar(sa.select(sa.func.count()).select_from(StoredFile).where(StoredFile.case_id == case_id))
         findings = conn.scalar(
             sa.select(sa.func.count())
             .select_from(FindingRow)
@@ -200,9 +198,7 @@ def stored_counts(gw: Gateway, case_id: str) -> dict[str, int]:
             .where(StoredFile.case_id == case_id)
         )
         watch = conn.scalar(
-            sa.select(sa.func.count())
-            .select_from(watchlist_table)
-            .where(watchlist_table.c.case_ref == case_id)
+            sa.select(sa.func.count()).select_from(watchlist_table).where(watchlist_table.c.case_ref == case_id)
         )
     blobs = sum(1 for _ in gw.blobs.root.glob("??/*"))
     return {

@@ -15,9 +15,7 @@ from tests.gateway.conftest import World, make_world, upload
 
 
 def _events(client, world: World, **params: str) -> list[dict[str, object]]:
-    response = client.get(
-        "/api/v1/audit/events", headers=world["admin"].auth, params={"limit": "1000", **params}
-    )
+    response = client.get("/api/v1/audit/events", headers=world["admin"].auth, params={"limit": "1000", **params})
     assert response.status_code == 200
     return list(response.json())
 
@@ -78,20 +76,14 @@ def test_one_account_reading_many_organisations_raises_an_alert(client, gw: Gate
     files = []
     for w in worlds:
         for name in ("a", "b"):
-            answer = upload(
-                client, w[f"customer_{name}"], w.cases[name], [("c.har", har_with_token(), "")]
-            ).json()
+            answer = upload(client, w[f"customer_{name}"], w.cases[name], [("c.har", har_with_token(), "")]).json()
             files.append(answer["files"][0]["id"])
     for file_id in files[:2]:
         client.get(f"/api/v1/files/{file_id}/content", headers=spy.auth)
-    assert not [
-        a for a in client.get("/api/v1/audit/alerts", headers=admin.auth).json() if a["actor_id"] == spy.id
-    ]
+    assert not [a for a in client.get("/api/v1/audit/alerts", headers=admin.auth).json() if a["actor_id"] == spy.id]
     for file_id in files[2:]:
         client.get(f"/api/v1/files/{file_id}/content", headers=spy.auth)
-    alerts = [
-        a for a in client.get("/api/v1/audit/alerts", headers=admin.auth).json() if a["actor_id"] == spy.id
-    ]
+    alerts = [a for a in client.get("/api/v1/audit/alerts", headers=admin.auth).json() if a["actor_id"] == spy.id]
     assert len(alerts) == 1, "one alert per window, not one per read"
     assert alerts[0]["rule"] == "many-organisations" and alerts[0]["org_count"] >= 3
     assert 'harguard_gateway_audit_alerts_total{rule="many-organisations"}' in client.get("/metrics").text
@@ -100,6 +92,4 @@ def test_one_account_reading_many_organisations_raises_an_alert(client, gw: Gate
 def test_audit_queries_filter_by_org_and_action_prefix(client, world: World) -> None:
     upload(client, world["customer_a"], world.cases["a"], [("c.har", har_with_token(), "")])
     events = _events(client, world, org=world.org_ids["a"], action="file.")
-    assert events and all(
-        e["org_id"] == world.org_ids["a"] and str(e["action"]).startswith("file.") for e in events
-    )
+    assert events and all(e["org_id"] == world.org_ids["a"] and str(e["action"]).startswith("file.") for e in events)

@@ -154,9 +154,7 @@ MATRIX = [
         lambda fx: f"/api/v1/files/{fx.files['a']}/content",
         _as(200),
     ),
-    Row(
-        "GET", "/api/v1/files/{file_id}/report", lambda fx: f"/api/v1/files/{fx.files['a']}/report", _as(200)
-    ),
+    Row("GET", "/api/v1/files/{file_id}/report", lambda fx: f"/api/v1/files/{fx.files['a']}/report", _as(200)),
     Row(
         "DELETE",
         "/api/v1/files/{file_id}",
@@ -227,9 +225,7 @@ def _call(fx: Fixture, row: Row, role: str) -> int:
     if row.upload:
         response = fx.client.post(path, headers=headers, files={"file": ("x.har", har_with_token(), "")})
     else:
-        response = fx.client.request(
-            row.method, path, headers=headers, json=row.body(fx) if row.body else None
-        )
+        response = fx.client.request(row.method, path, headers=headers, json=row.body(fx) if row.body else None)
     return int(response.status_code)
 
 
@@ -277,9 +273,7 @@ def test_cross_tenant_writes_are_refused_and_change_nothing(fx: Fixture) -> None
     b = fx.world["customer_b"]
     case_a, file_a = fx.world.cases["a"], fx.files["a"]
     assert (
-        fx.client.post(
-            "/api/v1/cases", headers=b.auth, json={"org": fx.world.orgs["a"], "title": "x"}
-        ).status_code
+        fx.client.post("/api/v1/cases", headers=b.auth, json={"org": fx.world.orgs["a"], "title": "x"}).status_code
         == 404
     )
     assert upload(fx.client, b, case_a, [("x.har", har_with_token(), "")]).status_code == 404
@@ -334,22 +328,15 @@ def test_bad_revoked_expired_and_disabled_credentials(fx: Fixture) -> None:
     ).json()
     with gw.sessions.begin() as session:
         session.execute(
-            sa.update(ApiToken)
-            .where(ApiToken.id == token["id"])
-            .values(expires_at=utcnow() - timedelta(seconds=1))
+            sa.update(ApiToken).where(ApiToken.id == token["id"]).values(expires_at=utcnow() - timedelta(seconds=1))
         )
-    assert (
-        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token['token']}"}).status_code
-        == 401
-    )
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token['token']}"}).status_code == 401
 
     world = make_world(gw)
     person = world["customer_a"]
     assert client.get("/api/v1/auth/me", headers=person.auth).status_code == 200
     assert (
-        client.patch(
-            f"/api/v1/users/{person.id}", headers=world["admin"].auth, json={"active": False}
-        ).status_code
+        client.patch(f"/api/v1/users/{person.id}", headers=world["admin"].auth, json={"active": False}).status_code
         == 200
     )
     assert client.get("/api/v1/auth/me", headers=person.auth).status_code == 401

@@ -21,9 +21,7 @@ from tests.leaks import assert_no_leak
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
-    ),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
 ]
 
 
@@ -40,9 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Worl
     port = _free_port()
     app = create_app(gateway_settings(tmp_path_factory.mktemp("browser")))
     world = make_world(app.state.gateway, password_for=("customer_a",))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -107,9 +103,7 @@ def _big_har() -> bytes:
     return json.dumps(document).encode()
 
 
-def test_drag_and_drop_upload_shows_progress_findings_and_download(
-    page: Any, server: tuple[str, World]
-) -> None:
+def test_drag_and_drop_upload_shows_progress_findings_and_download(page: Any, server: tuple[str, World]) -> None:
     _, world = server
     _login(page, world)
     page.fill("#new-case input[name=title]", "login loop")

@@ -161,9 +161,7 @@ def _assert_database_clean(gw: Gateway, planted: dict[str, str]) -> None:
     assert_none_leaked(items, planted)
 
 
-def _assert_data_folder_clean(
-    gw: Gateway, data_dir: Path, planted: dict[str, str], file_ids: list[str]
-) -> None:
+def _assert_data_folder_clean(gw: Gateway, data_dir: Path, planted: dict[str, str], file_ids: list[str]) -> None:
     files = sorted(p for p in data_dir.rglob("*") if p.is_file())
     assert_none_leaked([(f"data folder {p.relative_to(data_dir)}", p.read_bytes()) for p in files], planted)
     with gw.sessions() as session:

@@ -12,9 +12,7 @@ from tests.gateway.builders import har_with_token
 from tests.gateway.conftest import MiB, World, upload
 
 
-def test_multipart_upload_creates_no_temporary_file(
-    client, world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_multipart_upload_creates_no_temporary_file(client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an upload tried to create a temporary file")
 

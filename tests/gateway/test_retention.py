@@ -18,9 +18,7 @@ from tests.gateway.conftest import World, upload
 def _age(gw: Gateway, file_id: str, days: float) -> None:
     with gw.sessions.begin() as session:
         session.execute(
-            sa.update(StoredFile)
-            .where(StoredFile.id == file_id)
-            .values(created_at=utcnow() - timedelta(days=days))
+            sa.update(StoredFile).where(StoredFile.id == file_id).values(created_at=utcnow() - timedelta(days=days))
         )
 
 
@@ -50,10 +48,7 @@ def test_purge_deletes_expired_files_per_org_ttl(client, world: World, gw: Gatew
     assert client.get(f"/api/v1/files/{old_b}", headers=world["customer_b"].auth).status_code == 200
     assert not (gw.blobs.root / blob_a[:2] / blob_a).exists()
     with gw.engine.connect() as conn:
-        assert (
-            conn.scalar(sa.select(sa.func.count()).select_from(FindingRow).where(FindingRow.file_id == old_a))
-            == 0
-        )
+        assert conn.scalar(sa.select(sa.func.count()).select_from(FindingRow).where(FindingRow.file_id == old_a)) == 0
         kept = conn.scalar(
             sa.select(sa.func.count())
             .select_from(watchlist_table)
@@ -74,9 +69,7 @@ def test_delete_now_is_gone_and_audited(client, world: World, gw: Gateway) -> No
     assert client.delete(f"/api/v1/files/{file_id}", headers=world["customer_a"].auth).status_code == 204
     assert client.get(f"/api/v1/files/{file_id}", headers=world["admin"].auth).status_code == 404
     assert not (gw.blobs.root / blob[:2] / blob).exists()
-    events = client.get(
-        "/api/v1/audit/events", headers=world["admin"].auth, params={"action": "file.delete"}
-    ).json()
+    events = client.get("/api/v1/audit/events", headers=world["admin"].auth, params={"action": "file.delete"}).json()
     assert any(e["object_id"] == file_id for e in events)
 
 

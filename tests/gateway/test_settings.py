@@ -14,9 +14,7 @@ from harguard.gateway.settings import load_settings
 SECRET_LOOKING = "ghp_" + "A1b2" * 9
 
 
-def test_defaults_run_in_dev_mode_with_generated_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_defaults_run_in_dev_mode_with_generated_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HARGUARD_KEY", raising=False)
     settings = load_settings(data_dir=tmp_path)
     assert settings.is_dev and settings.max_upload_bytes == 512 * 2**20
@@ -56,9 +54,7 @@ def test_data_key_must_be_32_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_toml_file_then_environment_then_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "gateway.toml"
-    config.write_text(
-        'port = 9000\nhost = "0.0.0.0"\nmax_upload_bytes = 1048576\ndefault_retention_days = 7\n'
-    )
+    config.write_text('port = 9000\nhost = "0.0.0.0"\nmax_upload_bytes = 1048576\ndefault_retention_days = 7\n')
     monkeypatch.setenv("HARGUARD_CONFIG", str(config))
     monkeypatch.setenv("HARGUARD_PORT", "9100")
     settings = load_settings(host="127.0.0.2")

@@ -16,9 +16,7 @@ from tests.leaks import assert_no_leak
 SECRETS = {"github": GITHUB_TOKEN, "session": "dummy-session-value-0042"}
 
 
-def test_har_upload_answers_with_findings_and_stores_sanitized_file(
-    client, world: World, gw: Gateway
-) -> None:
+def test_har_upload_answers_with_findings_and_stores_sanitized_file(client, world: World, gw: Gateway) -> None:
     response = upload(
         client,
         world["customer_a"],
@@ -45,9 +43,7 @@ def test_har_upload_answers_with_findings_and_stores_sanitized_file(
     assert document["log"]["_harguard"]["summary"]["findings"] == stored["summary"]["findings"]
 
     with gw.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(watchlist_table).where(watchlist_table.c.case_ref == world.cases["a"])
-        ).all()
+        rows = conn.execute(sa.select(watchlist_table).where(watchlist_table.c.case_ref == world.cases["a"])).all()
     assert rows, "no watchlist exposure"
     assert {r.tenant for r in rows} == {world.orgs["a"]}
     assert {r.origin for r in rows} == {stored["id"]}

@@ -52,18 +52,14 @@ def test_api_token_also_logs_in_for_the_first_admin(client: Any, gw: Gateway) ->
     world = make_world(gw)
     page = client.get("/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    response = client.post(
-        "/login", data={"login_csrf": token, "token": world["admin"].token}, follow_redirects=False
-    )
+    response = client.post("/login", data={"login_csrf": token, "token": world["admin"].token}, follow_redirects=False)
     assert response.status_code == 303
     assert client.get("/admin/audit").status_code == 200
 
 
 def test_cookie_requests_that_change_something_need_the_csrf_token(client: Any, gw: Gateway) -> None:
     world = make_world(gw, password_for=("customer_a",))
-    login = client.post(
-        "/api/v1/auth/login", json={"username": world["customer_a"].username, "password": PASSWORD}
-    )
+    login = client.post("/api/v1/auth/login", json={"username": world["customer_a"].username, "password": PASSWORD})
     assert login.status_code == 200
     csrf = login.json()["csrf_token"]
     body = {"org": world.orgs["a"], "title": "from the browser"}
@@ -71,9 +67,7 @@ def test_cookie_requests_that_change_something_need_the_csrf_token(client: Any, 
     assert client.post("/api/v1/cases", json=body, headers={"X-CSRF-Token": "0" * 64}).status_code == 403
     assert client.post("/api/v1/cases", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
     assert client.get("/api/v1/cases").status_code == 200  # reads need no token
-    nocsrf = client.post(
-        f"/api/v1/cases/{world.cases['a']}/files", files={"file": ("c.har", har_with_token(), "")}
-    )
+    nocsrf = client.post(f"/api/v1/cases/{world.cases['a']}/files", files={"file": ("c.har", har_with_token(), "")})
     assert nocsrf.status_code == 403
 
 
@@ -130,10 +124,7 @@ def test_health_readiness_metrics_and_openapi(client: Any) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "harguard gateway"
     assert "/api/v1/cases/{case_id}/files" in spec["paths"]
-    assert (
-        "multipart/form-data"
-        in spec["paths"]["/api/v1/cases/{case_id}/files"]["post"]["requestBody"]["content"]
-    )
+    assert "multipart/form-data" in spec["paths"]["/api/v1/cases/{case_id}/files"]["post"]["requestBody"]["content"]
 
 
 def test_validation_errors_do_not_echo_input(client: Any, gw: Gateway) -> None:
@@ -162,9 +153,7 @@ def test_password_guessing_is_throttled_per_username(client: Any, gw: Gateway) -
     assert right.status_code == 403, "locked for the window, even with the right password"
 
 
-def test_access_log_and_metrics_use_route_templates(
-    client: Any, gw: Gateway, gateway_logs: list[str]
-) -> None:
+def test_access_log_and_metrics_use_route_templates(client: Any, gw: Gateway, gateway_logs: list[str]) -> None:
     guess = "f" * 32
     client.get(f"/api/v1/files/{guess}")
     assert any("GET /api/v1/files/{file_id} 401" in line for line in gateway_logs)

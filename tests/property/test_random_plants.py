@@ -66,9 +66,7 @@ def _json_password(har: Har, s: str) -> None:
 
 def _form_password(har: Har, s: str) -> None:
     har["log"]["entries"].append(
-        make_entry(
-            method="POST", url=f"{APP}/login", post_text=urlencode({"username": "jane", "password": s})
-        )
+        make_entry(method="POST", url=f"{APP}/login", post_text=urlencode({"username": "jane", "password": s}))
     )
 
 
@@ -79,9 +77,7 @@ def _json_in_string(har: Har, s: str) -> None:
 
 def _response_refresh_token(har: Har, s: str) -> None:
     body = json.dumps({"refresh_token": s, "token_type": "Bearer", "expires_in": 3600})
-    har["log"]["entries"].append(
-        make_entry(method="POST", url="https://idp.example.com/oauth2/v1/token", body=body)
-    )
+    har["log"]["entries"].append(make_entry(method="POST", url="https://idp.example.com/oauth2/v1/token", body=body))
 
 
 def _base64_body(har: Har, s: str) -> None:
@@ -103,9 +99,7 @@ def _websocket_token(har: Har, s: str) -> None:
 
 def _sse_token(har: Har, s: str) -> None:
     body = "event: token\ndata: " + json.dumps({"access_token": s}) + "\n\n"
-    har["log"]["entries"].append(
-        make_entry(mime_type="text/event-stream", body=body, resource_type="eventsource")
-    )
+    har["log"]["entries"].append(make_entry(mime_type="text/event-stream", body=body, resource_type="eventsource"))
 
 
 def _location_fragment(har: Har, s: str) -> None:
@@ -120,9 +114,7 @@ def _location_fragment(har: Har, s: str) -> None:
 
 def _page_title_url(har: Har, s: str) -> None:
     har["log"]["pages"][0]["title"] = f"{APP}/reset-password?token={quote(s, safe='')}"
-    har["log"]["entries"].append(
-        make_entry(url=f"{APP}/reset-password", mime_type="text/html", body="<p>Reset</p>")
-    )
+    har["log"]["entries"].append(make_entry(url=f"{APP}/reset-password", mime_type="text/html", body="<p>Reset</p>"))
 
 
 LOCATIONS: dict[str, tuple[Callable[[Har, str], None], str]] = {

@@ -52,8 +52,7 @@ GLOBAL_DECOYS = [
     'integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"></script>',
     '{"nextPageToken": "CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA3EgZ1X2F1dGg", "pageSize": 50}',
     '{"startedDateTime": "2024-01-15T10:30:00.000Z", "time": 1700000000000, "_ts": 1700000000123456}',
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0.6099.109 Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36",
     "background:url(data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==)",
     "function(e,t){var n=e.token,r=t.secret;return n?a.authorize(n,r):void 0}",

@@ -117,9 +117,7 @@ class _Edge:
         finally:
             elapsed = time.perf_counter() - started
             route = _route_of(scope)
-            self.metrics.requests.labels(method=scope["method"], route=route, status=str(status)).observe(
-                elapsed
-            )
+            self.metrics.requests.labels(method=scope["method"], route=route, status=str(status)).observe(elapsed)
             access_log.info("%s %s %d %.3fs", scope["method"], route, status, elapsed)
 
 

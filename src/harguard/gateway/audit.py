@@ -98,14 +98,10 @@ class AuditLog:
                 AuditEvent.actor_id == who.user_id, AuditEvent.at >= start, AuditEvent.outcome == "ok"
             )
             reads = base.where(AuditEvent.action.in_(sorted(READ_ACTIONS)), AuditEvent.org_id.is_not(None))
-            org_count = int(
-                session.scalar(sa.select(sa.func.count(sa.distinct(reads.subquery().c.org_id)))) or 0
-            )
+            org_count = int(session.scalar(sa.select(sa.func.count(sa.distinct(reads.subquery().c.org_id)))) or 0)
             downloads = int(
                 session.scalar(
-                    sa.select(sa.func.count()).select_from(
-                        base.where(AuditEvent.action == "file.download").subquery()
-                    )
+                    sa.select(sa.func.count()).select_from(base.where(AuditEvent.action == "file.download").subquery())
                 )
                 or 0
             )

@@ -56,9 +56,7 @@ class BlobStore:
         return self.root / blob_id[:2] / blob_id
 
     def _cipher(self, blob_id: str, salt: bytes) -> AESGCM:
-        hkdf = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=salt, info=b"harguard-blob/1:" + blob_id.encode()
-        )
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"harguard-blob/1:" + blob_id.encode())
         return AESGCM(hkdf.derive(self._key))
 
     def put(self, data: bytes | memoryview) -> str:

@@ -18,9 +18,7 @@ __all__ = ["cli_identity", "ensure_first_admin"]
 
 def cli_identity(name: str) -> Identity:
     """The admin acting from the command line (recorded in the audit log as `cli:<name>`)."""
-    return Identity(
-        user_id="", username=f"cli:{name}"[:128], role="admin", org_id=None, orgs=frozenset(), via="cli"
-    )
+    return Identity(user_id="", username=f"cli:{name}"[:128], role="admin", org_id=None, orgs=frozenset(), via="cli")
 
 
 def ensure_first_admin(gw: Gateway, *, username: str = "admin") -> str | None:

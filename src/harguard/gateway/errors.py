@@ -96,9 +96,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.error("request failed: %s %s (%s)", request.method, _route(request), type(exc).__name__)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return JSONResponse(
-            {"detail": _message(exc, status), "code": code}, status_code=status, headers=headers
-        )
+        return JSONResponse({"detail": _message(exc, status), "code": code}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,22 +18,12 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.uploads = Counter(
-            "harguard_gateway_uploads", "Upload requests by outcome.", ["outcome"], registry=r
-        )
-        self.files = Counter(
-            "harguard_gateway_files_stored", "Sanitized files stored, by kind.", ["kind"], registry=r
-        )
-        self.bytes_in = Counter(
-            "harguard_gateway_upload_bytes", "Bytes received in accepted uploads.", registry=r
-        )
+        self.uploads = Counter("harguard_gateway_uploads", "Upload requests by outcome.", ["outcome"], registry=r)
+        self.files = Counter("harguard_gateway_files_stored", "Sanitized files stored, by kind.", ["kind"], registry=r)
+        self.bytes_in = Counter("harguard_gateway_upload_bytes", "Bytes received in accepted uploads.", registry=r)
         self.bytes_out = Counter("harguard_gateway_sanitized_bytes", "Sanitized bytes stored.", registry=r)
-        self.findings = Counter(
-            "harguard_gateway_findings", "Findings removed, by kind.", ["kind"], registry=r
-        )
-        self.rejections = Counter(
-            "harguard_gateway_rejections", "Uploads refused, by reason.", ["reason"], registry=r
-        )
+        self.findings = Counter("harguard_gateway_findings", "Findings removed, by kind.", ["kind"], registry=r)
+        self.rejections = Counter("harguard_gateway_rejections", "Uploads refused, by reason.", ["reason"], registry=r)
         self.upload_seconds = Histogram(
             "harguard_gateway_upload_seconds",
             "Upload latency (receive, sanitize, store).",
@@ -50,9 +40,7 @@ class Metrics:
             buckets=_TIME_BUCKETS,
             registry=r,
         )
-        self.alerts = Counter(
-            "harguard_gateway_audit_alerts", "Audit alerts raised, by rule.", ["rule"], registry=r
-        )
+        self.alerts = Counter("harguard_gateway_audit_alerts", "Audit alerts raised, by rule.", ["rule"], registry=r)
         self.purged = Counter("harguard_gateway_purged_files", "Files deleted by retention.", registry=r)
         self.in_flight = Gauge("harguard_gateway_uploads_in_flight", "Uploads being processed.", registry=r)
 

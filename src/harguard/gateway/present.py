@@ -48,9 +48,7 @@ def finding_public(row: FindingRow) -> FindingPublic:
     return FindingPublic.model_validate(row)
 
 
-def file_public(
-    stored: StoredFile, *, retention_days: int, findings: Sequence[FindingRow] | None = None
-) -> FilePublic:
+def file_public(stored: StoredFile, *, retention_days: int, findings: Sequence[FindingRow] | None = None) -> FilePublic:
     summary = stored.summary or {}
     context = {k: v for k, v in (stored.context or {}).items() if k in ContextPublic.model_fields}
     return FilePublic(

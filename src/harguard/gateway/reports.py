@@ -21,9 +21,7 @@ __all__ = ["render_reports", "report_of"]
 
 
 def report_of(session: Session, stored: StoredFile) -> Report:
-    rows = session.scalars(
-        sa.select(FindingRow).where(FindingRow.file_id == stored.id).order_by(FindingRow.seq)
-    )
+    rows = session.scalars(sa.select(FindingRow).where(FindingRow.file_id == stored.id).order_by(FindingRow.seq))
     findings = [
         Finding(
             kind=r.kind,

@@ -32,9 +32,7 @@ ORPHAN_AGE = 3600.0
 _BATCH = 200
 
 
-def purge(
-    gw: Gateway, *, now: datetime | None = None, dry_run: bool = False, actor: str = "system"
-) -> PurgePublic:
+def purge(gw: Gateway, *, now: datetime | None = None, dry_run: bool = False, actor: str = "system") -> PurgePublic:
     """Delete every expired file (or, with dry_run, count them)."""
     now = now or utcnow()
     files = blobs = 0

@@ -73,9 +73,7 @@ def verify_password(password: str, stored: str | None) -> bool:
         scheme, n, r, p, salt, digest = candidate.split("$")
         if scheme != "scrypt":
             return False
-        computed = hashlib.scrypt(
-            password.encode("utf-8"), salt=_unb64(salt), dklen=32, n=int(n), r=int(r), p=int(p)
-        )
+        computed = hashlib.scrypt(password.encode("utf-8"), salt=_unb64(salt), dklen=32, n=int(n), r=int(r), p=int(p))
     except (ValueError, TypeError):
         return False
     return stored is not None and hmac.compare_digest(computed, _unb64(digest))

@@ -38,9 +38,7 @@ class GatewaySettings(Settings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     public_url: str | None = Field(default=None, description="The URL people use (printed at start).")
-    key: SecretStr | None = Field(
-        default=None, description="Fingerprint key (hex/base64) instead of key_file."
-    )
+    key: SecretStr | None = Field(default=None, description="Fingerprint key (hex/base64) instead of key_file.")
     data_key_file: Path | None = Field(default=None, description="Blob encryption key file (32 bytes, hex).")
     data_key: SecretStr | None = Field(default=None, description="Blob encryption key instead of a file.")
     blob_dir: Path | None = Field(default=None, description="Encrypted blobs; default data_dir/blobs.")
@@ -54,9 +52,7 @@ class GatewaySettings(Settings):
     session_ttl_minutes: int = Field(default=480, ge=1)
     cookie_secure: bool = Field(default=True, description="Secure flag on cookies (keep it on).")
     alert_window_minutes: int = Field(default=15, ge=1)
-    alert_org_threshold: int = Field(
-        default=5, ge=2, description="Distinct organisations read in the window."
-    )
+    alert_org_threshold: int = Field(default=5, ge=2, description="Distinct organisations read in the window.")
     alert_download_threshold: int = Field(default=50, ge=2, description="Downloads in the window.")
     metrics_token: SecretStr | None = Field(default=None, description="Bearer token for /metrics, if set.")
     trust_forwarded_for: bool = Field(default=False, description="Take client IPs from X-Forwarded-For.")

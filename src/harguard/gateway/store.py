@@ -61,9 +61,7 @@ class Identity:
 SYSTEM = Identity(user_id="", username="system", role="admin", org_id=None, orgs=frozenset(), via="system")
 
 
-def identity_for(
-    session: Session, user: User, *, via: Any = "token", session_value: str | None = None
-) -> Identity:
+def identity_for(session: Session, user: User, *, via: Any = "token", session_value: str | None = None) -> Identity:
     if user.role == "customer":
         orgs = frozenset({user.org_id} if user.org_id else set())
     elif user.role == "support":
@@ -122,9 +120,7 @@ class Store:
         self.session.flush()
         return org
 
-    def update_org(
-        self, ref: str, *, name: str | None, retention_days: int | None, clear_retention: bool
-    ) -> Org:
+    def update_org(self, ref: str, *, name: str | None, retention_days: int | None, clear_retention: bool) -> Org:
         self.require("admin")
         org = self.get_org(ref)
         if name is not None:
@@ -148,13 +144,10 @@ class Store:
         org = self.get_org(org_ref)
         if (
             ref is not None
-            and self.session.scalar(sa.select(Case.id).where(Case.org_id == org.id, Case.ref == ref))
-            is not None
+            and self.session.scalar(sa.select(Case.id).where(Case.org_id == org.id, Case.ref == ref)) is not None
         ):
             raise ConflictError(f"case {ref} exists in this organisation")
-        case = Case(
-            id=security.new_id(), org_id=org.id, ref=ref, title=title, created_by=self.who.user_id or None
-        )
+        case = Case(id=security.new_id(), org_id=org.id, ref=ref, title=title, created_by=self.who.user_id or None)
         self.session.add(case)
         self.session.flush()
         return case
@@ -270,11 +263,7 @@ class Store:
         return self.assigned_orgs(user.id)
 
     def assigned_orgs(self, user_id: str) -> list[str]:
-        query = (
-            sa.select(Org.slug)
-            .join(Assignment, Assignment.org_id == Org.id)
-            .where(Assignment.user_id == user_id)
-        )
+        query = sa.select(Org.slug).join(Assignment, Assignment.org_id == Org.id).where(Assignment.user_id == user_id)
         return list(self.session.scalars(query.order_by(Org.slug)))
 
     def create_token(self, *, user_ref: str, name: str, expires_days: int | None) -> tuple[ApiToken, str]:

@@ -39,9 +39,7 @@ def clear_session_cookie(response: Response, settings: GatewaySettings) -> None:
     )
 
 
-def try_login(
-    gw: GatewayDep, session: SessionDep, client: ClientDep, body: LoginRequest
-) -> tuple[Identity, str]:
+def try_login(gw: GatewayDep, session: SessionDep, client: ClientDep, body: LoginRequest) -> tuple[Identity, str]:
     """Throttled login shared by the JSON API and the HTML form; every attempt is audited."""
     keys = (f"user:{body.username.lower()}", f"ip:{client.ip}")
     gw.throttle.check(*keys)
@@ -59,9 +57,7 @@ def try_login(
         raise NotAuthenticatedError("wrong username, password or token")
     who, value = result
     gw.throttle.succeeded(*keys)
-    gw.audit.record(
-        who, "auth.login", client=client, detail={"method": "token" if body.token else "password"}
-    )
+    gw.audit.record(who, "auth.login", client=client, detail={"method": "token" if body.token else "password"})
     return who, value
 
 

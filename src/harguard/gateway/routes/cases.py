@@ -31,9 +31,7 @@ def case_publics(store: Store, cases: list[Case]) -> list[CasePublic]:
             .group_by(StoredFile.case_id)
         ).all()
     )
-    slugs = dict(
-        store.session.execute(sa.select(Org.id, Org.slug).where(Org.id.in_({c.org_id for c in cases}))).all()
-    )
+    slugs = dict(store.session.execute(sa.select(Org.id, Org.slug).where(Org.id.in_({c.org_id for c in cases}))).all())
     return [case_public(c, org_slug=slugs.get(c.org_id, ""), file_count=counts.get(c.id, 0)) for c in cases]
 
 

@@ -132,9 +132,7 @@ def get_findings(
     return [finding_public(r) for r in rows]
 
 
-@router.get(
-    "/files/{file_id}/content", summary="Download the sanitized file", response_class=StreamingResponse
-)
+@router.get("/files/{file_id}/content", summary="Download the sanitized file", response_class=StreamingResponse)
 def download(file_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep) -> StreamingResponse:
     stored = audited(gw, store, client, "file.download", "file", file_id, lambda: store.get_file(file_id))
     chunks = gw.blobs.open(stored.blob_id)  # raises before the response starts if the blob is gone
@@ -196,9 +194,7 @@ def delete_file(file_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep
     return Response(status_code=204)
 
 
-@router.get(
-    "/findings", summary="Where a credential was seen, by fingerprint (full, or a placeholder's 12 hex)"
-)
+@router.get("/findings", summary="Where a credential was seen, by fingerprint (full, or a placeholder's 12 hex)")
 def search_findings(
     store: StoreDep,
     gw: GatewayDep,

@@ -15,9 +15,7 @@ __all__ = ["issue_token", "router"]
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
 
-def issue_token(
-    store: Store, gw: Gateway, client: Client, *, user_ref: str, body: TokenCreate
-) -> TokenCreated:
+def issue_token(store: Store, gw: Gateway, client: Client, *, user_ref: str, body: TokenCreate) -> TokenCreated:
     token, value = store.create_token(user_ref=user_ref, name=body.name, expires_days=body.expires_days)
     gw.audit.record(
         store.who,

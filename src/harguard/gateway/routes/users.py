@@ -48,9 +48,7 @@ def get_user(user: str, store: StoreDep) -> UserPublic:
 
 
 @router.patch("/{user}", summary="Disable, re-enable, set a password, or assign organisations (admin)")
-def update_user(
-    user: str, body: UserUpdate, store: StoreDep, gw: GatewayDep, client: ClientDep
-) -> UserPublic:
+def update_user(user: str, body: UserUpdate, store: StoreDep, gw: GatewayDep, client: ClientDep) -> UserPublic:
     store.require("admin")
     found = store.get_user(user)
     if body.active is not None:
@@ -76,8 +74,6 @@ def update_user(
 
 
 @router.post("/{user}/tokens", status_code=201, summary="Issue an API token for a user (admin)")
-def create_user_token(
-    user: str, body: TokenCreate, store: StoreDep, gw: GatewayDep, client: ClientDep
-) -> TokenCreated:
+def create_user_token(user: str, body: TokenCreate, store: StoreDep, gw: GatewayDep, client: ClientDep) -> TokenCreated:
     store.require("admin")
     return issue_token(store, gw, client, user_ref=user, body=body)

@@ -49,9 +49,7 @@ def _filesize(n: int) -> str:
     return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
 
 
-def _page(
-    request: Request, name: str, who: Identity | None, status: int = 200, **context: Any
-) -> HTMLResponse:
+def _page(request: Request, name: str, who: Identity | None, status: int = 200, **context: Any) -> HTMLResponse:
     csrf = csrf_token_for(who.session_value) if who and who.session_value else None
     return templates.TemplateResponse(
         request,
@@ -177,9 +175,7 @@ def case_page(
     case = case_publics(store, [store.get_case(case_id)])[0]
     files = list_case_files(case_id, store, gw, client)
     limit = gw.settings.max_upload_bytes
-    return _page(
-        request, "case.html", who, case=case, files=files, max_bytes=limit, max_human=_filesize(limit)
-    )
+    return _page(request, "case.html", who, case=case, files=files, max_bytes=limit, max_human=_filesize(limit))
 
 
 @router.get("/files/{file_id}", response_class=HTMLResponse)
@@ -204,9 +200,7 @@ def file_page(
         file_id,
         lambda: store.findings(file_id, offset=page * PAGE, limit=PAGE + 1),
     )
-    gw.audit.record(
-        who, "file.view", client=client, org_id=stored.org_id, object_type="file", object_id=stored.id
-    )
+    gw.audit.record(who, "file.view", client=client, org_id=stored.org_id, object_type="file", object_id=stored.id)
     public = file_public(stored, retention_days=retention_days_of(store, gw, stored.org_id))
     return _page(
         request,

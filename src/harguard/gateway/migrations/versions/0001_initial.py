@@ -61,12 +61,8 @@ def upgrade() -> None:
         "assignments",
         _id("user_id"),
         _id("org_id"),
-        sa.ForeignKeyConstraint(
-            ["org_id"], ["orgs.id"], name="fk_assignments_org_id_orgs", ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_assignments_user_id_users", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_assignments_org_id_orgs", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_assignments_user_id_users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "org_id", name="pk_assignments"),
     )
     op.create_table(
@@ -80,9 +76,7 @@ def upgrade() -> None:
         _at("expires_at", True),
         _at("last_used_at", True),
         _at("revoked_at", True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_api_tokens_user_id_users", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_api_tokens_user_id_users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"),
     )
@@ -93,9 +87,7 @@ def upgrade() -> None:
         _id("user_id"),
         _at("created_at"),
         _at("expires_at"),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_web_sessions_user_id_users", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_web_sessions_user_id_users", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_web_sessions"),
     )
     op.create_index("ix_web_sessions_user_id", "web_sessions", ["user_id"])
@@ -107,9 +99,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(500), nullable=False),
         sa.Column("created_by", sa.String(32), nullable=True),
         _at("created_at"),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name="fk_cases_created_by_users", ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name="fk_cases_created_by_users", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_cases_org_id_orgs", ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id", name="pk_cases"),
         sa.UniqueConstraint("org_id", "ref", name="uq_cases_org_id"),
@@ -142,13 +132,9 @@ def _files() -> None:
         sa.Column("engine", sa.String(32), nullable=False),
         sa.Column("uploaded_by", sa.String(32), nullable=True),
         _at("created_at"),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name="fk_files_case_id_cases", ondelete="RESTRICT"
-        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name="fk_files_case_id_cases", ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name="fk_files_org_id_orgs", ondelete="RESTRICT"),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by"], ["users.id"], name="fk_files_uploaded_by_users", ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["uploaded_by"], ["users.id"], name="fk_files_uploaded_by_users", ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name="pk_files"),
         sa.UniqueConstraint("blob_id", name="uq_files_blob_id"),
     )
@@ -166,9 +152,7 @@ def _files() -> None:
         sa.Column("severity", sa.String(16), nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
         _at("expires_at", True),
-        sa.ForeignKeyConstraint(
-            ["file_id"], ["files.id"], name="fk_findings_file_id_files", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["file_id"], ["files.id"], name="fk_findings_file_id_files", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_findings"),
     )
     for column in ("file_id", "fingerprint", "org_id"):
