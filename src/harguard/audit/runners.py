@@ -22,7 +22,16 @@ from .config import AuditConfig
 from .model import FileResult, FileTask
 from .scanner import audit_file, describe_error
 
-__all__ = ["DaskRunner", "InlineRunner", "LocalRunner", "Outcome", "Runner", "default_workers", "make_runner"]
+__all__ = [
+    "DaskRunner",
+    "InlineRunner",
+    "LocalRunner",
+    "Outcome",
+    "Runner",
+    "audit_files",
+    "default_workers",
+    "make_runner",
+]
 
 Outcome = tuple[FileTask, str | None, FileResult | None]
 
@@ -89,30 +98,54 @@ class DaskRunner:
     def run(self, tasks: Iterable[FileTask], config: AuditConfig) -> Iterator[Outcome]:
         shared = self._client.scatter(config, broadcast=True, hash=False)
         workers = max(1, sum(self._client.nthreads().values()))
-        pending: dict[Any, FileTask] = {}
-        iterator = iter(tasks)
-        for task in iterator:
-            pending[self._client.submit(audit_file, task, shared, pure=False)] = task
-            if len(pending) >= workers * 4:
+        batches = _batches(tasks)
+        pending: dict[Any, list[FileTask]] = {}
+
+        def submit(batch: list[FileTask]) -> Any:
+            future = self._client.submit(audit_files, batch, shared, pure=False)
+            pending[future] = batch
+            return future
+
+        for batch in batches:
+            submit(batch)
+            if len(pending) >= workers * 2:
                 break
         if not pending:
             return
         stream: Any = self._dask.as_completed(list(pending), loop=self._client.loop)
         for future in stream:
-            task = pending.pop(future)
+            batch = pending.pop(future)
             try:
-                error, result = future.result()
-            except Exception as exc:  # a lost worker: this file is retried by the next run
-                error, result = describe_error(exc), None
-            yield task, error, result
-            following = next(iterator, None)
+                outcomes = future.result()
+            except Exception as exc:  # a lost worker: these files are retried by the next run
+                outcomes = [(describe_error(exc), None)] * len(batch)
+            for task, (error, result) in zip(batch, outcomes, strict=True):
+                yield task, error, result
+            following = next(batches, None)
             if following is not None:
-                new = self._client.submit(audit_file, following, shared, pure=False)
-                pending[new] = following
-                stream.add(new)
+                stream.add(submit(following))
 
     def close(self) -> None:
         self._client.close()
+
+
+def audit_files(tasks: list[FileTask], config: AuditConfig) -> list[tuple[str | None, FileResult | None]]:
+    """`audit_file` over a few tasks: one Dask task per batch, since each task costs the
+    scheduler a few milliseconds and most stored files take less than that to scan."""
+    return [audit_file(task, config) for task in tasks]
+
+
+def _batches(tasks: Iterable[FileTask], *, files: int = 16, size: int = 32 * 2**20) -> Iterator[list[FileTask]]:
+    batch: list[FileTask] = []
+    total = 0
+    for task in tasks:
+        if batch and (len(batch) >= files or total + task.size > size):
+            yield batch
+            batch, total = [], 0
+        batch.append(task)
+        total += task.size
+    if batch:
+        yield batch
 
 
 def _bounded(submit: Any, tasks: Iterable[FileTask], limit: int) -> Iterator[Outcome]:
