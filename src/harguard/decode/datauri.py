@@ -14,18 +14,26 @@ import re
 from ._api import Scrub
 from .base64 import is_binary
 
-__all__ = ["DATA_URI", "DataURILayer", "scrub_data_uri"]
+__all__ = ["DATA_URI", "DataURILayer", "payload_span", "scrub_payload"]
 
-DATA_URI = re.compile(r"(?i)data:([a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80})[^,\s\"']{0,200};base64,([A-Za-z0-9+/]+={0,2})")
+# The header only: an image payload is skipped without the regex running over its megabytes.
+DATA_URI = re.compile(r"(?i)data:([a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80})[^,\s\"']{0,200};base64,")
+_PAYLOAD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _BINARY = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip", "application/wasm",
            "application/octet-stream", "application/font", "application/x-font")  # fmt: skip
 
 
-def scrub_data_uri(m: re.Match[str], scrub: Scrub, *, loc: str, depth: int) -> str | None:
-    """The new payload (group 2 of a `DATA_URI` match), or None when nothing in it changed."""
-    mime, payload = m.group(1).lower(), m.group(2)
+def payload_span(m: re.Match[str]) -> tuple[int, int] | None:
+    """Where the base64 payload after a `DATA_URI` header is, if its MIME type is a text type."""
+    mime = m.group(1).lower()
     if mime.startswith(_BINARY) and mime != "image/svg+xml":
         return None
+    payload = _PAYLOAD.match(m.string, m.end())
+    return payload.span() if payload else None
+
+
+def scrub_payload(payload: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
+    """The payload scrubbed and encoded back, or None when it is binary or nothing changed."""
     try:
         decoded = base64.b64decode(payload + "=" * (-len(payload) % 4))
         if is_binary(decoded[:4096]):
@@ -45,7 +53,8 @@ class DataURILayer:
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
         m = DATA_URI.match(text)
-        if m is None or m.end() != len(text.rstrip()):
+        span = payload_span(m) if m else None
+        if span is None or span[1] != len(text.rstrip()):
             return None
-        new = scrub_data_uri(m, scrub, loc=loc, depth=depth)
-        return text if new is None else text[: m.start(2)] + new + text[m.end(2) :]
+        new = scrub_payload(text[span[0] : span[1]], scrub, loc=loc, depth=depth)
+        return text if new is None else text[: span[0]] + new + text[span[1] :]

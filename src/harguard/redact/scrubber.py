@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote
 from ..decode import LAYERS
 from ..decode.base64 import decode_text as decode_base64_text
 from ..decode.base64 import is_binary
-from ..decode.datauri import DATA_URI, scrub_data_uri
+from ..decode.datauri import DATA_URI, payload_span, scrub_payload
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
@@ -529,10 +529,11 @@ class Scrubber:
         if depth >= self.limits.max_layers:
             return
         for m in DATA_URI.finditer(text):
-            if is_free(edits, *m.span(2)):
-                new = scrub_data_uri(m, self, loc=loc, depth=depth)
+            span = payload_span(m)
+            if span is not None and is_free(edits, *span):
+                new = scrub_payload(text[span[0] : span[1]], self, loc=loc, depth=depth)
                 if new is not None:
-                    claim(edits, m.start(2), m.end(2), new)
+                    claim(edits, *span, new)
 
     def _header_lines(self, text: str, edits: list[Edit], *, loc: str) -> None:
         for m in HEADER_LINE.finditer(text):
