@@ -1246,6 +1246,40 @@ PLANTS: list[Plant] = [
         extras={"secret": AWS_SECRET},
     ),
     Plant(
+        "vendor.azure-storage-connection-string",
+        _b64(_noise("azure-account-key", 64)),
+        lambda h: _add(
+            h,
+            url=f"{APP}/api/v1/integrations/storage",
+            body=_json(
+                {
+                    "connection": "DefaultEndpointsProtocol=https;AccountName=dummystore;AccountKey="
+                    + _b64(_noise("azure-account-key", 64))
+                    + ";EndpointSuffix=core.windows.net"
+                }
+            ),
+        ),
+    ),
+    Plant(
+        "url.mongodb-userinfo",
+        "Dummy-Mongo-Passw0rd",
+        lambda h: _add(
+            h,
+            url=f"{APP}/api/v1/datasources",
+            body=_json({"uri": "mongodb://dummyadmin:Dummy-Mongo-Passw0rd@db.example.com:27017/prod?ssl=true"}),
+        ),
+    ),
+    Plant(
+        "text.sql-connection-string",
+        "Dummy-Sql-Passw0rd!9",
+        lambda h: _add(
+            h,
+            mime_type="text/plain",
+            body="Error: login failed for Server=tcp:dummy.database.windows.net,1433;Database=db;"
+            "User ID=dummyadmin;Password=Dummy-Sql-Passw0rd!9;Encrypt=true",
+        ),
+    ),
+    Plant(
         "vendor.github-pat",
         GITHUB_PAT,
         lambda h: _add(

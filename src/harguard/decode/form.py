@@ -18,6 +18,8 @@ __all__ = ["FormLayer", "encode_component", "scrub_pairs"]
 _FORM = re.compile(r"[^=&\s<>\"]+=[^&\s<>\"]*(?:&+[^=&\s<>\"]+(?:=[^&\s<>\"]*)?)*&*")
 # Placeholders stay readable inside URLs: `[`, `]` and `:` are left as they are.
 _SAFE = "[]:"
+# `a=1;b=2` is a connection string or a cookie list, not a form: its `;` would be re-encoded.
+_SEMICOLON_PAIRS = re.compile(r";[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,40}=")
 
 
 def encode_component(value: str, *, plus: bool) -> str:
@@ -57,7 +59,7 @@ class FormLayer:
     name = "form"
 
     def sniff(self, text: str) -> bool:
-        return "=" in text and _FORM.fullmatch(text) is not None
+        return "=" in text and _FORM.fullmatch(text) is not None and _SEMICOLON_PAIRS.search(text) is None
 
     def scrub(self, text: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
         return scrub_pairs(text, scrub, loc=f"{loc}/form", depth=depth + 1)

@@ -65,7 +65,8 @@ KV_AFTER = re.compile(
     """,
     re.VERBOSE,
 )
-URL_IN_TEXT = re.compile(r"""(?i)\b(?:https?|wss?)://[^\s"'<>`\\{}|^]+""")
+# Any scheme: `mongodb://user:pass@host`, `amqps://…`, `redis://:pass@host` carry credentials too.
+URL_IN_TEXT = re.compile(r"""(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s"'<>`\\{}|^]+""")
 PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 # Every decode layer needs one of these; text without any is scanned as a leaf directly.
 _URL_WITH_PARTS = re.compile(r"://[^\s]*[?#@]")
