@@ -45,7 +45,7 @@ def test_dask_local_pool_and_inline_runs_build_the_same_inventory(
     root = scanned.store.root
     pool_db = f"sqlite:///{tmp_path / 'pool.db'}"
     AuditRun(AuditOptions(roots=[str(root)], db_url=pool_db, workers=2, tenant_pattern=TENANTS), CONFIG).execute()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         options = AuditOptions(roots=[str(root)], db_url=pg_url, dask=cluster.scheduler_address, tenant_pattern=TENANTS)
         totals = AuditRun(options, CONFIG).execute()
     assert totals.scanned == scanned.totals.scanned and totals.findings == scanned.totals.findings > 0
