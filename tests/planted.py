@@ -490,6 +490,26 @@ PLANTS: list[Plant] = [
         ),
         extras={"second": "dummyJoinedCookieTwo_0123456789", "third": "s%3Adummy-device-0123456789.AbCdEfGh"},
     ),
+    Plant(
+        "cookie.nameless-both-ways",
+        "dummyNamelessCookie_0123456789AbCd",
+        lambda h: _add(
+            h,
+            cookie_header=False,
+            request_headers=[("cookie", "theme=dark; dummyNamelessCookie_0123456789AbCd")],
+            response_headers=[("set-cookie", "dummyNamelessSetCookie_0123456789; Path=/; Secure")],
+        ),
+        extras={"set": "dummyNamelessSetCookie_0123456789"},
+    ),
+    Plant(
+        "body.json-headers-object",
+        "dummyLoggedAuthz_0123456789AbCdEf",
+        lambda h: _add(
+            h,
+            url=f"{APP}/api/v1/debug/last-request",
+            body=_json({"request": {"headers": {"Authorization": "Bearer dummyLoggedAuthz_0123456789AbCdEf"}}}),
+        ),
+    ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
         "url.query+queryString",
@@ -1389,6 +1409,13 @@ def _qs(doc: Har, name: str) -> str:
 
 
 DECOYS: list[Decoy] = [
+    Decoy(
+        "json-headers-object.scheme",
+        '"Authorization": "Bearer ',
+        lambda h: _add(h, body=_json({"headers": {"Authorization": "Bearer dummyLoggedAuthz_0123456789AbCdEg"}})),
+        lambda d: _e0(d)["response"]["content"]["text"],
+        "an Authorization header logged as JSON keeps its scheme word, as the header itself does",
+    ),
     Decoy(
         "link-header.relation",
         ">; rel=preload",

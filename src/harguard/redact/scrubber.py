@@ -86,8 +86,8 @@ class Limits:
 
 
 _SCHEME_SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S.*)", re.DOTALL)
-_COOKIE_PAIR = re.compile(r"(^|;)(\s*)([^=;]+?)(\s*=\s*)([^;]*)")
 _MIN_TEXT = 6
+_HEADER_KEYS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip",
                 "application/wasm", "application/font", "application/x-font",
                 "application/vnd.ms-fontobject")  # fmt: skip
@@ -300,6 +300,12 @@ class Scrubber:
     ) -> str:
         if len(value) > self.limits.max_string_chars:
             raise LimitExceededError(f"{loc}: a string of {len(value)} characters exceeds the limit")
+        if key and key.lower() in _HEADER_KEYS:
+            # `{"headers": {"Authorization": "Bearer …", "Cookie": "a=1; b=2"}}` in a log or a
+            # test fixture: read as the header, so the scheme word and cookie names stay.
+            header = self.positions.header(key)
+            if header is not None:
+                return self._redact_position(value, header, loc)
         pos = self.positions.key(key, value=value, siblings=siblings) if key else None
         if pos is not None:
             if pos.kind in ("saml-response", "saml-request"):
@@ -434,26 +440,33 @@ class Scrubber:
         return self.redact(value, kind=pos.kind, rule=pos.rule, severity=pos.severity, loc=loc)
 
     def cookie_header(self, value: str, *, loc: str) -> str:
-        """`a=1; b=2`: every value by its cookie name, names and separators untouched."""
-
-        def pair(m: re.Match[str]) -> str:
-            name = m.group(3)
-            new = self.cookie(name, m.group(5), loc=f"{loc}:{name}")
-            return f"{m.group(1)}{m.group(2)}{name}{m.group(4)}{new}"
-
-        return _COOKIE_PAIR.sub(pair, value)
+        """`a=1; b=2`: every value by its cookie name, names and separators untouched. A
+        nameless cookie (`Cookie: 3f9a…`, which browsers send for `Set-Cookie: 3f9a…`) goes whole."""
+        parts = value.split(";")
+        for i, part in enumerate(parts):
+            parts[i] = self._cookie_pair(part, loc=loc)
+        return ";".join(parts)
 
     def set_cookie(self, value: str, *, loc: str) -> str:
         """One or more `name=value; Path=/; …` lines: the value goes, the attributes stay."""
         lines = value.split("\n")
         for i, line in enumerate(lines):
-            name, sep, rest = line.partition("=")
-            if not sep:
-                continue
-            cookie_value, semi, attributes = rest.partition(";")
-            new = self.cookie(name.strip(), cookie_value, loc=f"{loc}:{name.strip()}")
-            lines[i] = f"{name}{sep}{new}{semi}{attributes}"
+            pair, semi, attributes = line.partition(";")
+            lines[i] = f"{self._cookie_pair(pair, loc=loc)}{semi}{attributes}"
         return "\n".join(lines)
+
+    def _cookie_pair(self, pair: str, *, loc: str) -> str:
+        """` name = value` with its spacing kept; without a `=` the whole text is the value."""
+        name, sep, cookie_value = pair.partition("=")
+        if not sep:
+            name, cookie_value = "", name
+        stripped = cookie_value.strip()
+        if not stripped or is_placeholder(stripped):
+            return pair
+        lead = cookie_value[: len(cookie_value) - len(cookie_value.lstrip())]
+        trail = cookie_value[len(cookie_value.rstrip()) :]
+        new = self.cookie(name.strip(), stripped, loc=f"{loc}:{name.strip()}")
+        return f"{name}{sep}{lead}{new}{trail}"
 
     def url(self, value: str, *, loc: str) -> str:
         return scrub_url(value, self, loc=loc, depth=0)
