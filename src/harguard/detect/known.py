@@ -9,6 +9,7 @@ the propagation pass and the residual scan find it however it was written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 try:
@@ -59,10 +60,23 @@ def spelling_pattern(secret: str) -> str:
     return "".join(parts)
 
 
-def _anchor(secret: str) -> str:
-    """The longest run of characters that no encoding changes: a cheap literal prefilter."""
-    runs = re.findall(r"[A-Za-z0-9._~-]+", secret)
-    return max(runs, key=len) if runs else ""
+_RUN = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def _anchors(secrets: list[str]) -> list[tuple[str, str]]:
+    """(anchor, secret): each secret's run of characters that no encoding changes, the rarest
+    among the secrets and then the longest (10,000 emails share `example.com`, not `jane.doe`)."""
+    runs = {s: _RUN.findall(s) for s in secrets}
+    frequency = Counter(run for found in runs.values() for run in set(found) if len(run) >= _MIN_ANCHOR)
+    anchored = []
+    for secret, found in runs.items():
+        usable = [run for run in found if len(run) >= _MIN_ANCHOR]
+        if usable:
+            anchor = min(usable, key=lambda run: (frequency[run], -len(run)))
+        else:
+            anchor = max(found, key=len) if found else ""
+        anchored.append((anchor, secret))
+    return anchored
 
 
 class KnownSecrets:
@@ -72,7 +86,7 @@ class KnownSecrets:
         self._secrets = list(secrets)
         self._replacements = dict(secrets)
         self._patterns: dict[str, re.Pattern[str]] = {}
-        self._anchors = [(_anchor(s), s) for s in self._secrets]
+        self._anchors = _anchors(self._secrets)
         if backend == "auto":
             backend = "hyperscan" if hyperscan is not None else "python"
         self.backend = backend
@@ -82,9 +96,12 @@ class KnownSecrets:
         # secrets; `present` confirms the candidates with the whole spelling pattern in `re`.
         self._unanchored = [s for anchor, s in self._anchors if len(anchor) < _MIN_ANCHOR]
         anchored = [(anchor, s) for anchor, s in self._anchors if len(anchor) >= _MIN_ANCHOR]
-        self._anchored_secrets = [s for _, s in anchored]
+        self._by_anchor: dict[str, list[str]] = {}
+        for anchor, secret in anchored:
+            self._by_anchor.setdefault(anchor, []).append(secret)
+        self._anchor_list = list(self._by_anchor)
         if backend == "hyperscan" and anchored:
-            self._db = _compile_literals([re.escape(anchor).encode() for anchor, _ in anchored])
+            self._db = _compile_literals([anchor.encode() for anchor in self._anchor_list])
 
     def __len__(self) -> int:
         return len(self._secrets)
@@ -111,7 +128,8 @@ class KnownSecrets:
         data = text if isinstance(text, bytes) else text.encode("utf-8", "replace")
         ids: list[int] = []
         hs_scan(self._db, data, collect_id, ids)
-        candidates = [self._anchored_secrets[i] for i in sorted(set(ids))] + self._unanchored
+        candidates = [s for i in sorted(set(ids)) for s in self._by_anchor[self._anchor_list[i]]]
+        candidates += self._unanchored
         if not candidates:
             return []
         decoded = text if isinstance(text, str) else text.decode("utf-8", "replace")
@@ -138,5 +156,6 @@ def _compile_literals(expressions: list[bytes]) -> object:
         ids=list(range(len(expressions))),
         elements=len(expressions),
         flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions),
+        literal=True,
     )
     return database

@@ -5,6 +5,7 @@ The scrubber's leaf finders use these; they hold no state and no secret.
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
 import json
 import re
@@ -14,8 +15,8 @@ from ..keynames import normalize_key
 
 __all__ = [
     "B64_TEXT", "CODE_BARE", "HEADER_LINE", "KV_AFTER", "PERCENT", "PLAIN_HEADER_NAMES", "QUOTED_B64", "URL_IN_TEXT",
-    "HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "SIGHTING_PATTERNS", "Edit", "apply_edits", "assigned_keys",
-    "candidate_keys", "claim", "is_free", "is_private_ip", "is_script", "looks_secretish", "may_have_layers",
+    "HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "SIGHTING_PATTERNS", "Edit", "Edits", "assigned_keys",
+    "candidate_keys", "is_private_ip", "is_script", "looks_secretish", "may_have_layers",
     "plausible_secret", "unescape",
 ]  # fmt: skip
 
@@ -178,30 +179,53 @@ def unescape(value: str) -> str:
         return value.replace('\\"', '"').replace("\\'", "'")
 
 
-def is_free(edits: list[Edit], start: int, end: int) -> bool:
-    """Whether no claimed edit overlaps [start, end)."""
-    return all(start >= e or end <= s for s, e, _ in edits)
+class Edits:
+    """Non-overlapping replacements of spans of one text: the first finder to claim a span
+    wins. Kept sorted, so a claim costs a binary search (a log can hold thousands)."""
 
+    __slots__ = ("_items", "_starts")
 
-def claim(edits: list[Edit], start: int, end: int, replacement: str) -> None:
-    """Add an edit unless it overlaps one already claimed (earlier finders win)."""
-    for s, e, _ in edits:
-        if start < e and end > s:
-            return
-    edits.append((start, end, replacement))
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._items: list[Edit] = []
 
+    def __bool__(self) -> bool:
+        return bool(self._items)
 
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    if not edits:
-        return text
-    out = []
-    last = 0
-    for start, end, replacement in sorted(edits):
-        out.append(text[last:start])
-        out.append(replacement)
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    def is_free(self, start: int, end: int) -> bool:
+        """Whether no claimed edit overlaps [start, end)."""
+        i = bisect.bisect_right(self._starts, start)
+        if i and self._items[i - 1][1] > start:
+            return False
+        return i == len(self._items) or self._items[i][0] >= end
+
+    def claim(self, start: int, end: int, replacement: str) -> None:
+        """Add an edit unless it overlaps one already claimed."""
+        if self.is_free(start, end):
+            i = bisect.bisect_right(self._starts, start)
+            self._starts.insert(i, start)
+            self._items.insert(i, (start, end, replacement))
+
+    def within(self, start: int, end: int) -> list[Edit]:
+        i = bisect.bisect_left(self._starts, start)
+        j = bisect.bisect_left(self._starts, end)
+        return [e for e in self._items[i:j] if e[1] <= end]
+
+    def remove(self, edit: Edit) -> None:
+        i = self._items.index(edit)
+        del self._items[i], self._starts[i]
+
+    def apply(self, text: str) -> str:
+        if not self._items:
+            return text
+        out = []
+        last = 0
+        for start, end, replacement in self._items:
+            out.append(text[last:start])
+            out.append(replacement)
+            last = end
+        out.append(text[last:])
+        return "".join(out)
 
 
 def is_private_ip(value: str) -> bool:

@@ -49,12 +49,9 @@ from ._text import (
     QUOTED_B64,
     SIGHTING_PATTERNS,
     URL_IN_TEXT,
-    Edit,
-    apply_edits,
+    Edits,
     assigned_keys,
     candidate_keys,
-    claim,
-    is_free,
     is_private_ip,
     is_script,
     looks_secretish,
@@ -385,11 +382,12 @@ class Scrubber:
         known = self.known.present(text) if self.known else []
         if not hits and not known and "://" not in text:
             return text
-        edits: list[Edit] = []
+        edits = Edits()
         if PLACEHOLDER_PREFIX in text:
             # Our own placeholders are claimed first, so no finder redacts inside one (idempotence:
             # `[REDACTED:email:…]` must not read as an `email: …` pair on a second run).
-            edits.extend((m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(text))
+            for own in PLACEHOLDER.finditer(text):
+                edits.claim(own.start(), own.end(), own.group(0))
         if "://" in text:
             self._urls_in_text(text, edits, loc=loc, depth=depth)
         if "datauri" in hits.hints:
@@ -406,15 +404,15 @@ class Scrubber:
             if (
                 is_placeholder(secret)
                 or text.startswith(PLACEHOLDER_PREFIX, m.end)
-                or not is_free(edits, m.start, m.end)
+                or not edits.is_free(m.start, m.end)
             ):
                 continue  # already redacted (a partial JWT ends in its placeholder) or claimed
             new = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
-            claim(edits, m.start, m.end, new)
+            edits.claim(m.start, m.end, new)
         if known:
             for start, end, secret in self.known.spans(text, known):  # type: ignore[union-attr]
-                claim(edits, start, end, self.known.replacement(secret))  # type: ignore[union-attr]
-        return apply_edits(text, edits)
+                edits.claim(start, end, self.known.replacement(secret))  # type: ignore[union-attr]
+        return edits.apply(text)
 
     # -- positions with structure --------------------------------------------------------
     def header(self, name: str, value: str, *, loc: str) -> str:
@@ -527,28 +525,28 @@ class Scrubber:
         return new
 
     # -- leaf finders ----------------------------------------------------------------------
-    def _urls_in_text(self, text: str, edits: list[Edit], *, loc: str, depth: int) -> None:
+    def _urls_in_text(self, text: str, edits: Edits, *, loc: str, depth: int) -> None:
         for m in URL_IN_TEXT.finditer(text):
             url = m.group(0).rstrip(".,;:!?)]'")
             if not any(c in url for c in "?#@") or depth >= self.limits.max_layers:
                 continue
-            if not is_free(edits, m.start(), m.start() + len(url)):
+            if not edits.is_free(m.start(), m.start() + len(url)):
                 continue
             new = scrub_url(url, self, loc=f"{loc}/url", depth=depth + 1)
             if new != url:
-                claim(edits, m.start(), m.start() + len(url), new)
+                edits.claim(m.start(), m.start() + len(url), new)
 
-    def _data_uris(self, text: str, edits: list[Edit], *, loc: str, depth: int) -> None:
+    def _data_uris(self, text: str, edits: Edits, *, loc: str, depth: int) -> None:
         if depth >= self.limits.max_layers:
             return
         for m in DATA_URI.finditer(text):
             span = payload_span(m)
-            if span is not None and is_free(edits, *span):
+            if span is not None and edits.is_free(*span):
                 new = scrub_payload(text[span[0] : span[1]], self, loc=loc, depth=depth)
                 if new is not None:
-                    claim(edits, *span, new)
+                    edits.claim(*span, new)
 
-    def _header_lines(self, text: str, edits: list[Edit], *, loc: str) -> None:
+    def _header_lines(self, text: str, edits: Edits, *, loc: str) -> None:
         for m in HEADER_LINE.finditer(text):
             name, value = m.group(1), m.group(2)
             if "-" not in name and name.lower() not in PLAIN_HEADER_NAMES:
@@ -557,15 +555,18 @@ class Scrubber:
             if pos is None or pos.mode == "url" or value.startswith(("function", "{", "(", "[", "=>")):
                 continue
             start, end = m.start(2), m.end(2)
-            inside = [e for e in edits if start <= e[0] and e[1] <= end and e[2] == text[e[0] : e[1]]]
-            if not is_free([e for e in edits if e not in inside], start, end):
-                continue
-            for placeholder in inside:  # a header value may hold our placeholders; it keeps them itself
+            # a header value may hold our placeholders; it keeps them itself
+            inside = [e for e in edits.within(start, end) if e[2] == text[e[0] : e[1]]]
+            for placeholder in inside:
                 edits.remove(placeholder)
+            if not edits.is_free(start, end):
+                for placeholder in inside:
+                    edits.claim(*placeholder)
+                continue
             new = self._redact_position(value, pos, f"{loc}/header[{name.lower()}]")
-            claim(edits, start, end, new)  # claimed even if unchanged: the line is handled
+            edits.claim(start, end, new)  # claimed even if unchanged: the line is handled
 
-    def _key_values(self, text: str, edits: list[Edit], *, loc: str, depth: int, code: bool) -> None:
+    def _key_values(self, text: str, edits: Edits, *, loc: str, depth: int, code: bool) -> None:
         """`key: "value"`, `key = 'value'`, `key=value`: a telling key makes the value a secret."""
         for start, end, key in self._assignments(text):
             m = KV_AFTER.match(text, end)
@@ -579,14 +580,14 @@ class Scrubber:
             if pos is None or is_placeholder(value) or not plausible_secret(key, value):
                 continue
             vstart = m.start(2) if quoted else m.start(3)
-            if not is_free(edits, start, vstart + len(value)):
+            if not edits.is_free(start, vstart + len(value)):
                 continue
             raw = value
             if quoted and "\\" in value:
                 value = unescape(value)
             new = self.value(value, key=key, loc=f"{loc}/kv:{key}", depth=depth + 1)
             if new != value:
-                claim(edits, vstart, vstart + len(raw), new)
+                edits.claim(vstart, vstart + len(raw), new)
 
 
 _SCHEME_KINDS = {
