@@ -21,8 +21,8 @@ import pytest
 from harguard.audit import AuditConfig, AuditOptions, AuditRun
 from harguard.audit.run import AuditTotals
 from tests.audit.storegen import KEY, Store, build_store
+from tests.postgres import temporary_database
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 CONFIG = AuditConfig(key=KEY, engine="python")
 TENANTS = r"^(?P<tenant>[^/]+)/(?P<case>CASE-\d+)/"
 
@@ -58,25 +58,11 @@ def scanned(pristine: Store, tmp_path_factory: pytest.TempPathFactory) -> Scanne
     return Scanned(pristine, db_url, AuditRun(options, CONFIG).execute())
 
 
-def _pg_available() -> bool:
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return True
-    except psycopg.Error:
-        return False
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A fresh database on the local PostgreSQL for this worker's session; dropped at the end."""
-    if not _pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"harguard_audit_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_database("harguard_audit") as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -26,35 +25,21 @@ from harguard.gateway.bootstrap import cli_identity
 from harguard.gateway.runtime import Gateway
 from harguard.gateway.settings import GatewaySettings
 from harguard.gateway.store import Store
+from tests.postgres import temporary_database
 
 with warnings.catch_warnings():  # starlette warns at import when it finds httpx rather than httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MiB = 2**20
 PASSWORD = "correct horse battery staple"
-
-
-def _pg_available() -> bool:
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return True
-    except psycopg.Error:
-        return False
 
 
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this worker's session; dropped at the end."""
-    if not _pg_available():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"harguard_gw_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_database("harguard_gw") as url:
+        yield url
 
 
 def fresh_database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:

@@ -10,7 +10,6 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -18,8 +17,7 @@ from harguard import Sanitizer
 from harguard.watch.guard import OutboundGuard
 from harguard.watch.watchlist import Watchlist
 from tests.harness import KEY
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from tests.postgres import temporary_database
 
 
 @pytest.fixture(scope="session")
@@ -35,17 +33,8 @@ def guard(sanitizer: Sanitizer) -> OutboundGuard:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """A PostgreSQL database for this worker's session, dropped at the end."""
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            pass
-    except psycopg.Error:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"harguard_watch_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_database("harguard_watch") as url:
+        yield url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
