@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.corpus import REAL_CORPUS
 
 import harguard
 from harguard.detect.catalogue import builtin_rules
@@ -21,7 +22,7 @@ from harguard.har import _json
 pytestmark = pytest.mark.skipif(not HAVE_HYPERSCAN, reason="hyperscan is not installed")
 
 RULES = builtin_rules()
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
+CORPUS = REAL_CORPUS
 KEY = b"e" * 32
 
 

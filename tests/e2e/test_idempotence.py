@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 import harguard
+from tests.corpus import REAL_CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
+CORPUS = REAL_CORPUS
 FILES = sorted(CORPUS.glob("*.har")) if CORPUS.is_dir() else []
 
 

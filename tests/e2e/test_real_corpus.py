@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from tests.builders import schema_errors
+from tests.corpus import REAL_CORPUS
 from tests.harness import assert_findings_clean, assert_same_structure, assert_valid_har, run_sanitize
 from tests.leaks import assert_no_leak
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared/corpus/real"
+CORPUS = REAL_CORPUS
 MUST_REDACT = CORPUS / "must_redact.json"
 FILES = sorted(CORPUS.glob("*.har")) if CORPUS.is_dir() else []
 

@@ -11,7 +11,6 @@ import copy
 import gzip
 import importlib.util
 import json
-import os
 import re
 import sys
 import zipfile
@@ -24,10 +23,11 @@ import pytest
 jsonschema = pytest.importorskip("jsonschema")
 
 from tests import badinputs  # noqa: E402
+from tests.corpus import REAL_CORPUS  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = REPO / "src" / "harguard" / "har" / "schema" / "har-1.2.schema.json"
-CORPUS = Path(os.environ.get("HARGUARD_CORPUS", REPO.parent / "shared" / "corpus" / "real"))
+CORPUS = REAL_CORPUS
 
 # Real files that are genuinely not valid HAR 1.2 (required fields missing), with the exact
 # schema errors we expect, as (JSON path with indices replaced by [], message) pairs.
