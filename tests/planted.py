@@ -512,6 +512,18 @@ PLANTS: list[Plant] = [
     ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
+        "url.path-reset-token",
+        "dummyQx7Kp2Lm9ZtR8vN3bYc6dJ1",
+        lambda h: _add(h, url=f"{APP}/account/reset-password/dummyQx7Kp2Lm9ZtR8vN3bYc6dJ1"),
+        path_has_secret=True,
+    ),
+    Plant(
+        "url.path-okta-session-id",
+        "102dummyOktaSessQx7Kp2Lm9Zt",
+        lambda h: _add(h, method="DELETE", url=f"{IDP}/api/v1/sessions/102dummyOktaSessQx7Kp2Lm9Zt"),
+        path_has_secret=True,
+    ),
+    Plant(
         "url.query+queryString",
         "dummyQueryAccessToken_0123456789",
         lambda h: _add(h, url=f"{APP}/api/v1/feed?access_token=dummyQueryAccessToken_0123456789&page=1"),
@@ -1409,6 +1421,20 @@ def _qs(doc: Har, name: str) -> str:
 
 
 DECOYS: list[Decoy] = [
+    Decoy(
+        "url-path.asset-under-auth",
+        "/auth/static/js/main.8f3a9c2b1d4e5f6a.chunk.js",
+        lambda h: _add(h, url=f"{APP}/auth/static/js/main.8f3a9c2b1d4e5f6a.chunk.js", mime_type="text/javascript"),
+        lambda d: _e0(d)["request"]["url"],
+        "hashed asset names under a telling folder are build output, not tokens",
+    ),
+    Decoy(
+        "url-path.login-route",
+        "/login/callback/oidc",
+        lambda h: _add(h, url=f"{APP}/login/callback/oidc"),
+        lambda d: _e0(d)["request"]["url"],
+        "route words after a telling segment are not random",
+    ),
     Decoy(
         "json-headers-object.scheme",
         '"Authorization": "Bearer ',

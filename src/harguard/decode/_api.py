@@ -89,6 +89,11 @@ class Scrub(Protocol):
         """Scrub text that has no (further) structure: value rules, key: value pairs, URLs."""
         ...
 
+    def url_path(self, path: str, *, loc: str, depth: int) -> str:
+        """A URL path: tokens in segments after a telling one (`/reset-password/<token>`), then
+        the value rules."""
+        ...
+
 
 class Layer(Protocol):
     """One encoding: `sniff` is cheap and conservative, `scrub` returns None if it was wrong."""

@@ -63,7 +63,7 @@ def scrub_url(url: str, scrub: Scrub, *, loc: str, depth: int) -> str:
         if userinfo:
             out.append(_scrub_userinfo(userinfo, scrub, loc=f"{loc}/userinfo", depth=depth))
         out.append(host)
-    out.append(scrub.leaf(path, loc=f"{loc}/path", depth=depth) if path else "")
+    out.append(scrub.url_path(path, loc=f"{loc}/path", depth=depth) if path else "")
     if query is not None:
         out.append("?")
         out.append(scrub_pairs(query, scrub, loc=f"{loc}/query", depth=depth) if query else "")

@@ -31,6 +31,7 @@ from ..decode.datauri import DATA_URI, payload_span, scrub_payload
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
+from ..detect.entropy import has_uuid, looks_random
 from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
@@ -84,6 +85,12 @@ class Limits:
 
 _SCHEME_SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S.*)", re.DOTALL)
 _MIN_TEXT = 6
+# A path segment after one of these is a token when it looks random: `/reset-password/<token>`,
+# `/invite/<uuid>`, `/api/v1/sessions/<okta session id>`, `/magic-link/<token>`.
+_PATH_WORDS = re.compile(
+    r"(?i)token|reset|passw|verif|confirm|activat|invit|magic|session|auth|sso|otp|sign-?in|login|secret|ticket"
+)
+_MIN_PATH_TOKEN = 16
 _HEADER_KEYS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip",
                 "application/wasm", "application/font", "application/x-font",
@@ -414,6 +421,22 @@ class Scrubber:
                 edits.claim(start, end, self.known.replacement(secret))  # type: ignore[union-attr]
         return edits.apply(text)
 
+    def url_path(self, path: str, *, loc: str, depth: int) -> str:
+        segments = path.split("/")
+        for i in range(1, len(segments)):
+            segment, previous = segments[i], segments[i - 1]
+            if (
+                len(segment) >= _MIN_PATH_TOKEN
+                and "." not in segment  # file names (`main.8f3a9c2b.js`); a JWT is left to its rule
+                and _PATH_WORDS.search(previous)
+                and not is_placeholder(segment)
+                and (has_uuid(segment) or looks_random(unquote(segment), min_length=_MIN_PATH_TOKEN))
+            ):
+                segments[i] = self.redact(
+                    segment, kind="url-path-token", rule="position.url-path", severity=Severity.HIGH, loc=loc
+                )
+        return self.leaf("/".join(segments), loc=loc, depth=depth)
+
     # -- positions with structure --------------------------------------------------------
     def header(self, name: str, value: str, *, loc: str) -> str:
         pos = self.positions.header(name)
@@ -528,7 +551,7 @@ class Scrubber:
     def _urls_in_text(self, text: str, edits: Edits, *, loc: str, depth: int) -> None:
         for m in URL_IN_TEXT.finditer(text):
             url = m.group(0).rstrip(".,;:!?)]'")
-            if not any(c in url for c in "?#@") or depth >= self.limits.max_layers:
+            if depth >= self.limits.max_layers or not (any(c in url for c in "?#@") or _PATH_WORDS.search(url)):
                 continue
             if not edits.is_free(m.start(), m.start() + len(url)):
                 continue
