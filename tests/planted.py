@@ -510,6 +510,16 @@ PLANTS: list[Plant] = [
             body=_json({"request": {"headers": {"Authorization": "Bearer dummyLoggedAuthz_0123456789AbCdEf"}}}),
         ),
     ),
+    Plant(
+        "body.plain-xml-element",
+        "dummyXmlSessTokQx7Kp2Lm9ZtR8vN3",
+        lambda h: _add(
+            h,
+            url=f"{APP}/legacy/session.xml",
+            mime_type="application/xml",
+            body="<Response><Status>OK</Status><SessionToken>dummyXmlSessTokQx7Kp2Lm9ZtR8vN3</SessionToken></Response>",
+        ),
+    ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
         "url.path-reset-token",

@@ -71,7 +71,9 @@ def _scrub_tag(m: re.Match[str], scrub: Scrub, *, loc: str, depth: int) -> str |
     return f"<{m.group(1)}{body}>"
 
 
-_XML_HINT = re.compile(r"<\?xml|<[\w.-]+:[\w.-]+[\s>]|xmlns")
+# A declaration, a namespace, or plain nested elements (`<Response><Token>…</Token>`): XML that
+# is not a page (the HTML layer has had its turn).
+_XML_HINT = re.compile(r"<\?xml|<[\w.-]+:[\w.-]+[\s>]|xmlns|<[\w.-]+>\s*<[\w.-]+>[^<]*</[\w.-]+>")
 _ELEMENT = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>([^<]{1,200000})</\1\s*>")
 _START_TAG = re.compile(r"<([\w.:-]+)(\s[^<>]*?)(/?)>")
 _XML_ATTR = re.compile(r"""(\s)([\w.-]+:)?([\w.-]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')""")
