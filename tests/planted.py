@@ -520,6 +520,18 @@ PLANTS: list[Plant] = [
             body="<Response><Status>OK</Status><SessionToken>dummyXmlSessTokQx7Kp2Lm9ZtR8vN3</SessionToken></Response>",
         ),
     ),
+    Plant(
+        "body.html-entity-json-attribute",
+        "dummyInertiaTokQx7Kp2Lm9ZtR8vN3",
+        lambda h: _add(
+            h,
+            mime_type="text/html",
+            body=_html_page(
+                '<div id="app" data-page="{&quot;props&quot;:{&quot;auth&quot;:{&quot;accessToken&quot;:'
+                '&quot;dummyInertiaTokQx7Kp2Lm9ZtR8vN3&quot;}},&quot;url&quot;:&quot;/home&quot;}"></div>'
+            ),
+        ),
+    ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
         "url.path-reset-token",
@@ -1431,6 +1443,16 @@ def _qs(doc: Har, name: str) -> str:
 
 
 DECOYS: list[Decoy] = [
+    Decoy(
+        "encoded-url-parameter.keeps-its-encoding",
+        "next=https%3A%2F%2Fother.example.com%2Fcb%3Faccess_token%3D",
+        lambda h: _add(
+            h,
+            url=f"{APP}/go?next=https%3A%2F%2Fother.example.com%2Fcb%3Faccess_token%3DdummyNestedTok_0123456789Ab",
+        ),
+        lambda d: _e0(d)["request"]["url"],
+        "only the secret changes inside an encoded parameter; the rest keeps its spelling",
+    ),
     Decoy(
         "url-path.asset-under-auth",
         "/auth/static/js/main.8f3a9c2b1d4e5f6a.chunk.js",

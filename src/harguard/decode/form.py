@@ -13,17 +13,29 @@ from urllib.parse import quote, quote_plus, unquote, unquote_plus
 from ..keynames import normalize_key
 from ._api import Scrub
 
-__all__ = ["FormLayer", "encode_component", "scrub_pairs"]
+__all__ = ["FormLayer", "encode_component", "readable_placeholders", "scrub_pairs"]
 
 _FORM = re.compile(r"[^=&\s<>\"]+=[^&\s<>\"]*(?:&+[^=&\s<>\"]+(?:=[^&\s<>\"]*)?)*&*")
-# Placeholders stay readable inside URLs: `[`, `]` and `:` are left as they are.
-_SAFE = "[]:"
+# Placeholders stay readable inside URLs and forms: `[REDACTED:kind:…]`, not `%5BREDACTED%3A…`.
+_ENCODED_PLACEHOLDER = re.compile(r"(?:%5B|\[)REDACTED(?:%3A|:)[a-z0-9-]+(?:%3A|:)[0-9a-f]{12}(?:%5D|\])")
 # `a=1;b=2` is a connection string or a cookie list, not a form: its `;` would be re-encoded.
 _SEMICOLON_PAIRS = re.compile(r";[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,40}=")
 
 
-def encode_component(value: str, *, plus: bool) -> str:
-    return quote_plus(value, safe=_SAFE) if plus else quote(value, safe=_SAFE)
+def encode_component(value: str, *, like: str) -> str:
+    """Percent-encode `value` the way `like` (the original component) was: `+` or `%20` for
+    spaces, and the characters it left raw stay raw, so only the redacted part changes."""
+    plus = "+" in like or "%20" not in like
+    safe = "".join(sorted({c for c in like if not c.isalnum() and c not in "%+"}))
+    encoded = quote_plus(value, safe=safe) if plus else quote(value, safe=safe)
+    return readable_placeholders(encoded)
+
+
+def readable_placeholders(encoded: str) -> str:
+    """Undo the percent-encoding of our own placeholders inside an encoded text."""
+    if "REDACTED" not in encoded:
+        return encoded
+    return _ENCODED_PLACEHOLDER.sub(lambda m: unquote(m.group(0)), encoded)
 
 
 def decode_component(raw: str, *, plus: bool = True) -> str:
@@ -48,9 +60,8 @@ def scrub_pairs(raw: str, scrub: Scrub, *, loc: str, depth: int, sep: str = "&")
         name, value = pair
         new = scrub.value(value, key=name, loc=f"{loc}:{name}", depth=depth, siblings=siblings)
         if new != value:
-            raw_value = parts[i].partition("=")[2]
-            plus = "+" in raw_value or "%20" not in raw_value
-            parts[i] = f"{parts[i].partition('=')[0]}={encode_component(new, plus=plus)}"
+            raw_name, _, raw_value = parts[i].partition("=")
+            parts[i] = f"{raw_name}={encode_component(new, like=raw_value)}"
             changed = True
     return sep.join(parts) if changed else raw
 

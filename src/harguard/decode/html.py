@@ -17,6 +17,8 @@ __all__ = ["HTMLLayer", "XMLLayer"]
 
 _TAG = re.compile(r"<(input|meta|param)\b([^<>]{0,4000})>", re.IGNORECASE)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# An attribute holding entity-encoded JSON or text: React/Inertia `data-page="{&quot;props&quot;…}"`.
+_ENCODED_ATTR = re.compile(r"""(\s[\w:.-]+\s*=\s*)(["'])([^"'<>]*?&(?:quot|#34|#x22);[^"'<>]*)\2""", re.IGNORECASE)
 _HTML_HINT = re.compile(r"(?i)<(?:!doctype\s+html|html|head|body|form|input|script|div|meta|a\s|p>|span|table)\b")
 
 
@@ -40,7 +42,17 @@ class HTMLLayer:
         if out:
             out.append(text[last:])
             text = "".join(out)
+        if "&" in text:
+            text = _ENCODED_ATTR.sub(lambda a: _encoded_attribute(a, scrub, loc=loc, depth=depth + 1), text)
         return scrub.leaf(text, loc=loc, depth=depth + 1, code=True)
+
+
+def _encoded_attribute(m: re.Match[str], scrub: Scrub, *, loc: str, depth: int) -> str:
+    value = html.unescape(m.group(3))
+    new = scrub.text(value, loc=f"{loc}:@{m.group(1).strip().rstrip('=').strip()}", depth=depth)
+    if new == value:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{html.escape(new, quote=True)}{m.group(2)}"
 
 
 def _scrub_tag(m: re.Match[str], scrub: Scrub, *, loc: str, depth: int) -> str | None:

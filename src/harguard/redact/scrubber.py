@@ -28,6 +28,7 @@ from ..decode import LAYERS
 from ..decode.base64 import decode_text as decode_base64_text
 from ..decode.base64 import is_binary
 from ..decode.datauri import DATA_URI, payload_span, scrub_payload
+from ..decode.form import readable_placeholders
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
@@ -525,8 +526,9 @@ class Scrubber:
         new = self.text(decoded, loc=f"{loc}/percent", depth=depth + 1)
         if new == decoded:
             return text
+        # Characters the original left raw stay raw; placeholders stay readable, nothing else changes.
         safe = "".join(sorted({c for c in text if not c.isalnum() and c != "%"}))
-        return quote(new, safe=safe + "[]:")
+        return readable_placeholders(quote(new, safe=safe))
 
     def _saml(self, value: str, pos: Position, *, loc: str, depth: int) -> str:
         """SAML messages keep their readable parts (issuer, audience, conditions, status) when
