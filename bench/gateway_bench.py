@@ -100,9 +100,7 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def run_size(
-    url: str, token: str, case_id: str, data: bytes, *, requests: int, clients: int
-) -> dict[str, float]:
+def run_size(url: str, token: str, case_id: str, data: bytes, *, requests: int, clients: int) -> dict[str, float]:
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[float] = []
 
@@ -132,9 +130,7 @@ def run_size(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1MB,50MB")
     parser.add_argument("--requests", default="40,6", help="uploads per size (comma list, or one for all)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
@@ -151,9 +147,7 @@ def main() -> None:
         try:
             headers = {"Authorization": f"Bearer {token}"}
             slug = f"bench-{secrets.token_hex(3)}"
-            httpx.post(
-                f"{url}/api/v1/orgs", headers=headers, json={"slug": slug, "name": "Bench"}
-            ).raise_for_status()
+            httpx.post(f"{url}/api/v1/orgs", headers=headers, json={"slug": slug, "name": "Bench"}).raise_for_status()
             case = httpx.post(f"{url}/api/v1/cases", headers=headers, json={"org": slug, "title": "bench"})
             case_id = case.raise_for_status().json()["id"]
             idle = peak_rss_mb(process.pid)

@@ -100,7 +100,9 @@ WORDS = (
 ).split()
 
 FIRST_NAMES = "Avery Blake Casey Dana Emery Finley Harper Jordan Kai Logan Morgan Parker Quinn Reese Riley Rowan Sage Taylor".split()
-LAST_NAMES = "Adams Brooks Carter Diaz Ellis Foster Gray Hayes Irwin James Kim Lopez Moore Nguyen Ortiz Patel Reed Stone".split()
+LAST_NAMES = (
+    "Adams Brooks Carter Diaz Ellis Foster Gray Hayes Irwin James Kim Lopez Moore Nguyen Ortiz Patel Reed Stone".split()
+)
 COUNTRIES = ["US", "GB", "DE", "FR", "NL", "SE", "JP", "BR", "IN", "CA", "AU", "ES"]
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "SEK", "BRL", "INR", "CAD"]
 STATUSES = ["active", "pending", "archived", "draft", "failed", "completed", "queued", "running"]
@@ -303,9 +305,7 @@ class _Gen:
                         f'{{credentials:"include",headers:{{"content-type":"application/json"}}}}).then(function({c}){{return {c}.json()}})}};'
                     )
                 elif k < 0.82:
-                    parts.append(
-                        f'{a}.{camel()}="{r.choice(WORDS).title()} {self._words(r.randrange(3, 9))}.";'
-                    )
+                    parts.append(f'{a}.{camel()}="{r.choice(WORDS).title()} {self._words(r.randrange(3, 9))}.";')
                 elif k < 0.86:
                     parts.append(f'{a}.{camel()}="data:image/svg+xml;base64,{svg}";')
                 elif k < 0.88:
@@ -430,9 +430,7 @@ class _Gen:
                         "digest": r.random() < 0.5,
                         "density": r.choice(["compact", "comfortable"]),
                     },
-                    "teams": [
-                        {"id": self._uuid(), "name": self._words(2).title()} for _ in range(r.randrange(0, 4))
-                    ],
+                    "teams": [{"id": self._uuid(), "name": self._words(2).title()} for _ in range(r.randrange(0, 4))],
                 }
             elif k < 0.85:
                 rec = {
@@ -443,9 +441,7 @@ class _Gen:
                     "resource": f"/{r.choice(WORDS)}s/{self._uuid()}",
                     "durationMs": round(r.lognormvariate(4, 1.2), 3),
                     "attributes": {
-                        r.choice(WORDS): r.choice(
-                            [r.randrange(0, 10**6), self._words(2), r.random() < 0.5, None]
-                        )
+                        r.choice(WORDS): r.choice([r.randrange(0, 10**6), self._words(2), r.random() < 0.5, None])
                         for _ in range(r.randrange(1, 7))
                     },
                 }
@@ -575,9 +571,7 @@ class _Gen:
             name = self._decoy("asset_hash", self._hex(8))
             frames.append(
                 {
-                    "functionName": r.choice(
-                        ["", "fetch", "send", "request", "dispatch", "load", "n", "t", "e"]
-                    ),
+                    "functionName": r.choice(["", "fetch", "send", "request", "dispatch", "load", "n", "t", "e"]),
                     "scriptId": str(r.randrange(20, 900)),
                     "url": f"https://{CDN}/static/js/{r.choice(['main', 'vendors', 'runtime', '787', '412'])}.{name}.js",
                     "lineNumber": r.randrange(0, 3),
@@ -773,9 +767,7 @@ class _Gen:
             if h2
             else {200: "OK", 204: "No Content", 302: "Found", 304: "Not Modified"}.get(status, ""),
             "httpVersion": req["httpVersion"],
-            "headers": self._resp_headers(
-                h2=h2, mime=mime, length=body_len, extra=resp_headers_extra, cache=cache
-            ),
+            "headers": self._resp_headers(h2=h2, mime=mime, length=body_len, extra=resp_headers_extra, cache=cache),
             "cookies": resp_cookies,
             "content": content,
             "redirectURL": redirect,
@@ -1067,9 +1059,7 @@ class _Gen:
         h = self._decoy("asset_hash", self._hex(8))
         name = r.choice(["main", "vendors", "runtime", "framework", str(r.randrange(100, 999))])
         if r.random() < 0.15:
-            lib = r.choice(
-                [("lodash", "4.17.21"), ("dayjs", "1.11.10"), ("chart.js", "4.4.1"), ("axios", "1.6.8")]
-            )
+            lib = r.choice([("lodash", "4.17.21"), ("dayjs", "1.11.10"), ("chart.js", "4.4.1"), ("axios", "1.6.8")])
             host, path, q = (
                 "cdn.jsdelivr.net",
                 f"/npm/{lib[0]}@{self._decoy('version', lib[1])}/dist/{lib[0]}.min.js",
@@ -1171,20 +1161,14 @@ class _Gen:
                 f"/static/media/{r.choice(WORDS)}.{self._decoy('asset_hash', self._hex(8))}.{kind}",
                 "image",
             )
-        q = (
-            [("w", str(r.choice([64, 128, 256, 512]))), ("q", "80")]
-            if res == "image" and r.random() < 0.3
-            else None
-        )
+        q = [("w", str(r.choice([64, 128, 256, 512]))), ("q", "80")] if res == "image" and r.random() < 0.3 else None
         entry = self._entry(
             method="GET",
             host=host,
             path=path,
             query=q,
             resource=res,
-            accept="image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
-            if res == "image"
-            else "*/*",
+            accept="image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8" if res == "image" else "*/*",
             mime=mime,
             text=text,
             encoding="base64",
@@ -1399,9 +1383,7 @@ class _Gen:
                     },
                 }
             },
-            "_links": {
-                "cancel": {"href": f"https://{OKTA}/api/v1/authn/cancel", "hints": {"allow": ["POST"]}}
-            },
+            "_links": {"cancel": {"href": f"https://{OKTA}/api/v1/authn/cancel", "hints": {"allow": ["POST"]}}},
         }
         self._pending_session_token = token
         e = self._entry(
@@ -1577,9 +1559,7 @@ class _Gen:
             {"name": "set-cookie", "value": self._set_cookie("app_session", app_sess, APP)[0]}
         )
         e2["response"]["cookies"].append(self._set_cookie("app_session", app_sess, APP)[1])
-        self.app_cookies = [c for c in self.app_cookies if c[0] != "app_session"] + [
-            ("app_session", app_sess)
-        ]
+        self.app_cookies = [c for c in self.app_cookies if c[0] != "app_session"] + [("app_session", app_sess)]
         self.bearer = access
         return [e1, e2, e3]
 
@@ -1789,10 +1769,7 @@ class _Gen:
                 self.cur_page = self.pages[pi]
                 self.clock = max(
                     self.clock,
-                    datetime.fromisoformat(
-                        self.cur_page["startedDateTime"].replace("Z", "+00:00")
-                    ).timestamp()
-                    * 1000,
+                    datetime.fromisoformat(self.cur_page["startedDateTime"].replace("Z", "+00:00")).timestamp() * 1000,
                 )
                 self.page_url = f"https://{APP}/{self.page_paths[pi % len(self.page_paths)]}"
             if not pending and self.n % self.every == self.every // 2:
@@ -1865,12 +1842,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", required=True, help="output .har path ('-' for stdout)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument(
-        "--secrets-every", type=int, default=50, help="plant a credential scenario every N entries"
-    )
-    ap.add_argument(
-        "--compact", action="store_true", help="no indentation (default: 2-space indent like browsers)"
-    )
+    ap.add_argument("--secrets-every", type=int, default=50, help="plant a credential scenario every N entries")
+    ap.add_argument("--compact", action="store_true", help="no indentation (default: 2-space indent like browsers)")
     ap.add_argument("--secrets-out", help="write the planted secret values as a JSON list of strings")
     ap.add_argument(
         "--decoys-out", help="write a sample of decoy values (must survive sanitizing) as JSON {kind: [...]}"
