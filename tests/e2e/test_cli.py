@@ -114,6 +114,7 @@ def test_bad_inputs_exit_with_their_code_and_write_nothing(
     assert not (tmp_path / "out.har").exists()
     assert [p.name for p in tmp_path.iterdir()] == [case]  # no temporary file left behind
     assert "nothing written" in err and err.count("\n") == 1
+    assert ("--text" in err) == (code == ExitCode.NOT_HAR)  # other JSON: the way forward is named
 
 
 def test_bombs_are_refused_with_the_limit_code(tmp_path: Path, capfd: Any, monkeypatch: Any) -> None:

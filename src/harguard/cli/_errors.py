@@ -6,7 +6,7 @@ from enum import IntEnum
 
 from .. import errors
 
-__all__ = ["ERROR_EXIT_CODES", "ExitCode", "exit_code_for"]
+__all__ = ["ERROR_EXIT_CODES", "ExitCode", "describe", "exit_code_for"]
 
 
 class ExitCode(IntEnum):
@@ -50,3 +50,13 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         if isinstance(exc, cls):
             return code
     return ExitCode.INTERNAL
+
+
+def describe(exc: BaseException, *, text_mode: bool = False) -> str:
+    """The one-line message for a failed input: what went wrong and, where it helps, what to do."""
+    if isinstance(exc, OSError):
+        return f"{exc.filename}: {exc.strerror or type(exc).__name__}"
+    message = str(exc)
+    if isinstance(exc, errors.NotHARError) and not text_mode:
+        message += "; for other JSON captures and logs use --text"
+    return message

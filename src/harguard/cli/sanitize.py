@@ -19,7 +19,7 @@ from ..pipeline import Sanitizer
 from ..report.manifest import Report
 from ..report.render import render_json, render_sarif, summary_table
 from ._common import build_sanitizer
-from ._errors import ExitCode, exit_code_for
+from ._errors import ExitCode, describe, exit_code_for
 from ._options import EngineOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
 from ._output import bytes_progress, console, error
 
@@ -70,7 +70,7 @@ def sanitize_command(
             except (HarguardError, OSError) as exc:
                 code = exit_code_for(exc)
                 worst = code if worst == ExitCode.OK else worst
-                error(f"{_describe(exc)} (nothing written)")
+                error(f"{describe(exc, text_mode=text)} (nothing written)")
             progress.advance(task)
     if report is not None and reports:
         with atomic_output(report) as handle:
@@ -78,12 +78,6 @@ def sanitize_command(
     if not quiet and reports:
         console.print(summary_table(reports, title="sanitized"))
     raise typer.Exit(int(worst))
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return f"{exc.filename}: {exc.strerror or type(exc).__name__}"
-    return str(exc)
 
 
 def _output_for(name: str, output: str | None, *, several: bool, text: bool = False) -> str:

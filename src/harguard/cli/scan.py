@@ -15,7 +15,7 @@ from ..report.manifest import Report
 from ..report.render import render_json, render_sarif, summary_table
 from ..types import Severity
 from ._common import build_sanitizer
-from ._errors import ExitCode, exit_code_for
+from ._errors import ExitCode, describe, exit_code_for
 from ._options import EngineOpt, FailOn, FailOnOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
 from ._output import console, error
 
@@ -59,7 +59,7 @@ def scan_command(
                     reports.append(sanitizer.scan(member, name=member_name))
         except (HarguardError, OSError) as exc:
             worst = exit_code_for(exc) if worst == ExitCode.OK else worst
-            error(str(exc) if isinstance(exc, HarguardError) else f"{name}: {exc.strerror}")
+            error(describe(exc, text_mode=text))
     if report_format == ReportFormat.table:
         if reports:
             console.print(summary_table(reports, title="scan"))
