@@ -532,6 +532,15 @@ PLANTS: list[Plant] = [
             ),
         ),
     ),
+    Plant(
+        "pii.name-under-customer",
+        "Dummyna Personelli",
+        lambda h: _add(
+            h,
+            url=f"{APP}/api/v1/orders/42",
+            body=_json({"order": {"id": 42, "customer": {"id": 7, "name": "Dummyna Personelli"}}}),
+        ),
+    ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
         "url.path-reset-token",
@@ -1443,6 +1452,13 @@ def _qs(doc: Har, name: str) -> str:
 
 
 DECOYS: list[Decoy] = [
+    Decoy(
+        "name.under-product",
+        "Dummy Widget Pro",
+        lambda h: _add(h, body=_json({"customer": {"id": 7, "plan": {"name": "Dummy Widget Pro"}}})),
+        lambda d: _e0(d)["response"]["content"]["text"],
+        "a product's name under a customer is not the customer's name",
+    ),
     Decoy(
         "encoded-url-parameter.keeps-its-encoding",
         "next=https%3A%2F%2Fother.example.com%2Fcb%3Faccess_token%3D",

@@ -23,7 +23,7 @@ from typing import IO, Any
 from .detect.catalogue import Rule, builtin_rules
 from .detect.engine import Engine
 from .detect.known import KnownSecrets
-from .detect.position import Positions
+from .detect.position import Positions, person_parents
 from .errors import ResidualLeakError
 from .har import _json
 from .har.context import CaptureContext
@@ -40,6 +40,7 @@ from .redact.scrubber import (
     CanaryMint,
     Limits,
     Scrubber,
+    person_hint,
 )
 from .report.manifest import Report
 from .types import Severity
@@ -269,7 +270,8 @@ def _engine_for(rules: tuple[Rule, ...], backend: str, *, hints: bool = True) ->
     found = _ENGINES.get(key)
     if found is None:
         if hints:
-            found = Engine(rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, hint_patterns=HINT_PATTERNS,
+            patterns = {**HINT_PATTERNS, "person": person_hint(person_parents())}
+            found = Engine(rules, hints={"key": KEY_HINTS, "headers": HEADER_HINTS}, hint_patterns=patterns,
                            sighting_patterns=SIGHTING_PATTERNS, backend=backend)  # fmt: skip
         else:
             found = Engine(rules, backend=backend)

@@ -24,6 +24,7 @@ _CARRIERS = frozenset({"value", "token", "secret", "data", "raw", "encoded", "jw
 _KEY = re.compile(r'"([^"\\]{1,128})"\s*:')  # keys with escapes are walked (see content_needs_walk)
 _NAME = re.compile(r"[A-Za-z_:][\w.:-]{0,63}")
 _PAIR = re.compile(r'\[\s*"([A-Za-z_][\w.:-]{0,63})"\s*,\s*"')  # `["name", "…` (each pair of a list)
+_PARENT = re.compile(r'"([A-Za-z][A-Za-z0-9_-]{0,40})"\s*:\s*[\[{]')
 _PERSON_KEY = re.compile(r'"(?i:nick[_-]?)?[Nn]ame"\s*:')
 _NAME_MEMBER = re.compile(r'"name"\s*:\s*"([A-Za-z_:][\w.:-]{0,63})"')
 _SCALAR = re.compile(r'\s*(?:"|-?\d|true\b|false\b|null\b)')
@@ -82,8 +83,10 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     if any(scrub.siblings_decide(key, ()) is None for key in telling):
         return _plan_with_all_keys(text, scrub)  # a conditional key (`code`, `state`): its siblings decide
     relevant = [key for key in telling if scrub.key_class(key) == 1]
-    if _PERSON_KEY.search(text) and scrub.describes_person([normalize_key(k) for k in telling]):
-        return None  # a `name` beside an email or a username: only its object can tell
+    if _PERSON_KEY.search(text):
+        context = [normalize_key(k) for k in telling] + [f"@{normalize_key(k)}" for k in _PARENT.findall(text)]
+        if scrub.describes_person(context):
+            return None  # a `name` beside an email, or under `customer`: only its object can tell
     return relevant
 
 
@@ -224,7 +227,7 @@ class _Walker:
                     continue
                 if cls == 2:
                     if person is None:
-                        siblings = [normalize_key(name) for name in node]
+                        siblings = self._siblings(node, key)
                         person = self.scrub.describes_person(siblings)
                     if not person and not check(v):
                         continue
@@ -233,7 +236,7 @@ class _Walker:
             elif cls != 1 or v is None or isinstance(v, bool):
                 continue
             if siblings is None:
-                siblings = [normalize_key(name) for name in node]
+                siblings = self._siblings(node, key)
             carrier = key is not None and normalize_key(k) in _CARRIERS and cls != 1
             inherited = key if carrier else k
             here = f"{loc}.{k}"
@@ -250,6 +253,14 @@ class _Walker:
                     self.changed = True
                     node[k] = new
         return node
+
+    @staticmethod
+    def _siblings(node: dict[str, Any], key: str | None) -> list[str]:
+        """The object's normalised keys, and the key it sits under as `@key` (`"customer": {…}`)."""
+        siblings = [normalize_key(name) for name in node]
+        if key:
+            siblings.append(f"@{normalize_key(key)}")
+        return siblings
 
     def _leaf(self, value: str, loc: str, key: str | None, siblings: Collection[str] | None) -> str:
         new = self.scrub.value(value, key=key or "", loc=loc, depth=self.depth, siblings=siblings,

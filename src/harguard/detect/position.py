@@ -21,7 +21,7 @@ from ..policy import Policy
 from ..types import Severity
 from .entropy import looks_random
 
-__all__ = ["PII_KINDS", "Position", "Positions", "severity_of_kind"]
+__all__ = ["person_parents", "PII_KINDS", "Position", "Positions", "severity_of_kind"]
 
 Mode = Literal["whole", "authorization", "cookie-header", "set-cookie", "url"]
 
@@ -60,6 +60,11 @@ def _load() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def person_parents() -> tuple[str, ...]:
+    """Keys under which an object describes a person (`customer`, `viewer` …), for the prefilter."""
+    return tuple(_load()["pii"]["person_name"]["parents"])
+
+
 class Positions:
     """Cached position lookups under one policy."""
 
@@ -89,7 +94,11 @@ class Positions:
         self._pii_exact: dict[str, str] = dict(pii["exact"])
         self._pii_suffixes = tuple(pii["suffixes"].items())
         self._person_keys = frozenset(pii["person_name"]["keys"])
-        self._person_siblings = frozenset(pii["person_name"]["siblings"])
+        # A parent key arrives among the siblings as `@<normalised key>` (see `describes_person`).
+        parents = pii["person_name"]["parents"]
+        self._person_siblings = frozenset(pii["person_name"]["siblings"]) | frozenset(
+            f"@{parent}{plural}" for parent in parents for plural in ("", "s")
+        )
         self._cookies = [
             (c["kind"], re.compile(c["names"]), re.compile(c["hosts"]) if "hosts" in c else None)
             for c in data["cookies"]
@@ -212,6 +221,8 @@ class Positions:
         return found
 
     def describes_person(self, siblings: Collection[str]) -> bool:
+        """Whether an object with these (normalised) keys describes a person; the key it sits
+        under, if any, is among them as `@<key>`."""
         return not self._person_siblings.isdisjoint(siblings)
 
     def is_sensitive_key(self, name: str) -> bool:

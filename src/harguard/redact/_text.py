@@ -9,6 +9,7 @@ import bisect
 import ipaddress
 import json
 import re
+from collections.abc import Sequence
 
 from ..detect.entropy import is_placeholder_or_stopword
 from ..keynames import normalize_key
@@ -16,7 +17,7 @@ from ..keynames import normalize_key
 __all__ = [
     "B64_TEXT", "CODE_BARE", "HEADER_LINE", "KV_AFTER", "PERCENT", "PLAIN_HEADER_NAMES", "QUOTED_B64", "URL_IN_TEXT",
     "HEADER_HINTS", "HINT_PATTERNS", "KEY_HINTS", "SIGHTING_PATTERNS", "Edit", "Edits", "assigned_keys",
-    "candidate_keys", "is_private_ip", "is_script", "looks_secretish", "may_have_layers",
+    "candidate_keys", "is_private_ip", "person_hint", "is_script", "looks_secretish", "may_have_layers",
     "plausible_secret", "unescape",
 ]  # fmt: skip
 
@@ -52,6 +53,14 @@ HINT_PATTERNS = {
     "userinfo": r"://[^/\s\"@:]{1,64}:[^/\s\"@]{1,128}@",
     "datauri": r"(?i)data:[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}[^,\s\"]{0,200};base64,",
 }
+
+
+def person_hint(parents: Sequence[str]) -> str:
+    """A prefilter pattern for `"customer": {` and `"users": [`: objects whose `name` is a person's."""
+    words = "|".join(re.escape(p) for p in sorted(parents, key=len, reverse=True))
+    return rf'(?i)"(?:{words})s?"\s*:\s*[\[{{]'
+
+
 QUOTED_B64 = re.compile(r'"([A-Za-z0-9+/_-]{20,}={0,2})"')
 
 HEADER_LINE = re.compile(r"(?im)^[ \t>]*([A-Za-z][A-Za-z0-9-]{1,60}|:path):[ \t]*(\S[^\r\n]*?)[ \t]*\r?$")

@@ -58,6 +58,7 @@ from ._text import (
     is_script,
     looks_secretish,
     may_have_layers,
+    person_hint,
     plausible_secret,
     unescape,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "HEADER_HINTS",
     "HINT_PATTERNS",
     "SIGHTING_PATTERNS",
+    "person_hint",
     "KEY_HINTS",
     "Limits",
     "Scrubber",
