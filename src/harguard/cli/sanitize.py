@@ -119,21 +119,31 @@ def _sanitize_text_one(sanitizer: Sanitizer, name: str, destination: str) -> lis
 
 
 def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Report]:
-    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    label = "stdin" if name == "-" else name
-    members = unpack(data, name=label, limits=sanitizer.load_limits)
-    if data.startswith(b"PK\x03\x04"):
-        return _sanitize_archive(sanitizer, members, destination)
+    """A file is streamed from disk (plain or gzip), so memory follows the output, not the input;
+    a zip is rebuilt member by member; stdin is read whole."""
+    source: bytes | Path
+    if name == "-":
+        source = sys.stdin.buffer.read()
+        label, size, head = "stdin", len(source), source[:4]
+    else:
+        source, label = Path(name), name
+        with source.open("rb") as probe:  # an unreadable file fails here, as an I/O error
+            head = probe.read(4)
+        size = source.stat().st_size
+    if head.startswith(b"PK\x03\x04"):
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        return _sanitize_archive(sanitizer, unpack(data, name=label, limits=sanitizer.load_limits), destination)
     if destination == "-":
-        result = sanitizer.sanitize(data, name=label)
+        result = sanitizer.sanitize(source, name=label)  # buffered: nothing reaches stdout on an error
         sys.stdout.buffer.write(result.data)
         sys.stdout.buffer.flush()
         return [result.report]
-    with atomic_output(destination) as handle, bytes_progress(label, len(data)) as progress:
+    total = 0 if head.startswith(b"\x1f\x8b") else size  # a gzip's expanded size is not known ahead
+    with atomic_output(destination) as handle, bytes_progress(label, total) as progress:
         if destination.endswith(".gz"):
             with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as compressed:
-                return [sanitizer.sanitize_to(data, compressed, name=label, progress=progress)]  # type: ignore[arg-type]
-        return [sanitizer.sanitize_to(data, handle, name=label, progress=progress)]
+                return [sanitizer.sanitize_to(source, compressed, name=label, progress=progress)]  # type: ignore[arg-type]
+        return [sanitizer.sanitize_to(source, handle, name=label, progress=progress)]
 
 
 def _sanitize_archive(sanitizer: Sanitizer, members: list[tuple[str, bytes]], destination: str) -> list[Report]:

@@ -49,8 +49,11 @@ def scan_command(
     worst = ExitCode.OK
     for name in inputs:
         try:
-            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
             label = "stdin" if name == "-" else name
+            if name != "-" and not text and not _is_zip(Path(name)):
+                reports.append(sanitizer.scan(Path(name), name=label))  # streamed from disk
+                continue
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
             # Archives are scanned member by member; each member gets its own report.
             for member_name, member in unpack(data, name=label, limits=sanitizer.load_limits):
                 if text:
@@ -75,3 +78,8 @@ def scan_command(
         if any(r.at_least(threshold) for r in reports):
             worst = ExitCode.FINDINGS
     raise typer.Exit(int(worst))
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as probe:  # an unreadable file fails here, as an I/O error
+        return probe.read(4).startswith(b"PK\x03\x04")
