@@ -61,8 +61,9 @@ class Scrub(Protocol):
         credential occurs among `keys` (so only its own object can tell). None: not conditional."""
         ...
 
-    def telling_keys(self, text: str) -> set[str]:
-        """The assigned keys in `text` (`"key":`, `key=`) that hold a telling word."""
+    def telling_keys(self, text: str, context: object = None) -> set[str]:
+        """The assigned keys in `text` (`"key":`, `key=`) that hold a telling word (`context`:
+        the text's survey, which may already say there is none)."""
         ...
 
     def apply_survey_raw(self, text: str, context: object, *, loc: str) -> str:

@@ -79,7 +79,7 @@ def _plan(text: str, scrub: Scrub, context: object) -> list[str] | None:
     if any(scrub.name_matters(name) for name in set(names)):
         return None  # `{"name": "Cookie", "value": …}` and `["SAMLResponse", …]` pairs are walked
     # Every key that can matter holds a telling word, and the engine finds those keys directly.
-    telling = scrub.telling_keys(text)
+    telling = scrub.telling_keys(text, context)
     if any(scrub.siblings_decide(key, ()) is None for key in telling):
         return _plan_with_all_keys(text, scrub)  # a conditional key (`code`, `state`): its siblings decide
     relevant = [key for key in telling if scrub.key_class(key) == 1]
