@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -214,3 +215,16 @@ def test_sanitize_text_mode_for_logs(tmp_path: Path, capfd: Any, monkeypatch: An
     assert data.startswith("GET /x\nAuthorization: Bearer [REDACTED:") and data.endswith("ok\n")
     code, _, _ = _run(["sanitize", str(log)], capfd, monkeypatch)
     assert code == ExitCode.NOT_JSON  # without --text a log is not a HAR
+
+
+def test_a_command_whose_extra_is_missing_says_which_extra_to_install() -> None:
+    # `fastapi` and `sqlalchemy` made unimportable: as after `pip install harguard` without extras.
+    code = (
+        "import sys; sys.modules['fastapi'] = None; sys.modules['sqlalchemy'] = None\n"
+        "sys.argv = ['harguard', *sys.argv[1:]]\n"
+        "from harguard.cli.app import main; main()"
+    )
+    for command, extra in (("serve", "gateway"), ("audit", "audit")):
+        done = subprocess.run([sys.executable, "-c", code, command, "--port", "1"], capture_output=True, text=True)
+        assert done.returncode == ExitCode.USAGE, done.stderr
+        assert f"pip install 'harguard[{extra}]'" in done.stderr

@@ -36,14 +36,23 @@ app.add_typer(rules_app, name="rules")
 
 
 def _register_optional() -> None:
-    """Commands whose dependencies are extras (gateway, audit, watch) register if installed."""
-    for module_name, attribute in (("harguard.cli.serve", "register"), ("harguard.cli.audit", "register"),
-                                   ("harguard.cli.watch", "register")):  # fmt: skip
+    """Commands whose dependencies are extras (gateway, audit, watch) register if installed; if
+    not, the command is still listed and says which extra to install."""
+    for command, extra in (("serve", "gateway"), ("audit", "audit"), ("watch", "watch")):
         try:
-            module = __import__(module_name, fromlist=[attribute])
+            module = __import__(f"harguard.cli.{command}", fromlist=["register"])
+            module.register(app)
         except ImportError:
-            continue
-        getattr(module, attribute)(app)
+            _register_missing(command, extra)
+
+
+def _register_missing(command: str, extra: str) -> None:
+    def missing() -> None:
+        error(f"`harguard {command}` needs the {extra} extra: pip install 'harguard[{extra}]'")
+        raise typer.Exit(int(ExitCode.USAGE))
+
+    settings = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+    app.command(command, help=f"(not installed: pip install 'harguard[{extra}]')", context_settings=settings)(missing)
 
 
 _register_optional()
