@@ -49,6 +49,11 @@ def load_or_create_key(path: Path | None = None) -> bytes:
         pass
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot read the key file ({type(exc).__name__})") from None
+    return write_new_key(path)
+
+
+def write_new_key(path: Path) -> bytes:
+    """A random 32-byte key written as hex to a new file (0600); an existing file is never replaced."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

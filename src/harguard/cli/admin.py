@@ -87,7 +87,7 @@ def generate_key_command(
     path: Annotated[Path, typer.Argument(help="New key file (must not exist).")],
 ) -> None:
     """Write a new random 32-byte key (hex, mode 0600): for key_file or data_key_file."""
-    from ..gateway.keyring import write_new_key
+    from ..keys import write_new_key
 
     try:
         write_new_key(path)

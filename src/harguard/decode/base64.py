@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ._api import Scrub
 
-__all__ = ["Base64Layer", "decode_text", "is_binary"]
+__all__ = ["BINARY_MIME", "Base64Layer", "decode_text", "is_binary"]
 
 _STD = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+={0,2}")
@@ -31,6 +31,11 @@ class _Encoding:
     deflated: bool
     line_length: int
 
+
+# Media types whose payloads are never text: not decoded, not scanned.
+BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip", "application/wasm",
+               "application/font", "application/x-font",
+               "application/vnd.ms-fontobject")  # fmt: skip
 
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _NOT_BASE64_TEXT = re.compile(r"[0-9a-f-]+|[0-9A-F-]+|[a-z]+|[A-Z]+|[0-9]+")

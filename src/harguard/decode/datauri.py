@@ -12,7 +12,7 @@ import binascii
 import re
 
 from ._api import Scrub
-from .base64 import is_binary
+from .base64 import BINARY_MIME, is_binary
 
 __all__ = ["DATA_URI", "DataURILayer", "payload_span", "scrub_payload"]
 
@@ -20,14 +20,12 @@ __all__ = ["DATA_URI", "DataURILayer", "payload_span", "scrub_payload"]
 # Case-sensitive `data:` on purpose: a literal prefix lets `re` skip through megabytes quickly.
 DATA_URI = re.compile(r"data:([A-Za-z0-9.+-]{1,40}/[A-Za-z0-9.+-]{1,80})[^,\s\"']{0,200};base64,")
 _PAYLOAD = re.compile(r"[A-Za-z0-9+/]+={0,2}")
-_BINARY = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip", "application/wasm",
-           "application/octet-stream", "application/font", "application/x-font")  # fmt: skip
 
 
 def payload_span(m: re.Match[str]) -> tuple[int, int] | None:
     """Where the base64 payload after a `DATA_URI` header is, if its MIME type is a text type."""
     mime = m.group(1).lower()
-    if mime.startswith(_BINARY) and mime != "image/svg+xml":
+    if mime.startswith(BINARY_MIME) and mime != "image/svg+xml":
         return None
     payload = _PAYLOAD.match(m.string, m.end())
     return payload.span() if payload else None

@@ -9,13 +9,12 @@ production mode a missing key stops the start with a message that says which set
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import stat
 from pathlib import Path
 
 from ..errors import PolicyError
-from ..keys import load_or_create_key, parse_key
+from ..keys import load_or_create_key, parse_key, write_new_key
 from .settings import GatewaySettings
 
 __all__ = ["Keys", "resolve_keys"]
@@ -77,16 +76,6 @@ def _data_key(settings: GatewaySettings) -> bytes:
             f"(no file at {path}); `harguard admin generate-key` writes one"
         )
     return write_new_key(path)
-
-
-def write_new_key(path: Path) -> bytes:
-    """A random 32-byte key written as hex to a new file (0600); an existing file is never replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
-    return key
 
 
 def _check_data_key(key: bytes, *, source: str) -> bytes:

@@ -22,11 +22,11 @@ from typing import IO, Any
 from ..errors import EncodingError, InputError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
 from . import _json
 
-__all__ = ["LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "open_chunks", "unpack"]
+__all__ = ["BOMS", "LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "open_chunks", "unpack"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
-_BOMS = (
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -106,7 +106,7 @@ def _unzip(data: bytes, *, name: str, limits: LoadLimits) -> list[tuple[str, byt
 def decode_text(data: bytes, *, name: str) -> tuple[bytes, list[str]]:
     """UTF-8 bytes without a byte-order mark; UTF-16/32 with a BOM are converted, not refused."""
     notes: list[str] = []
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             notes.append(f"{encoding} byte-order mark removed")
             if encoding == "utf-8":

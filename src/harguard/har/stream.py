@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import EncodingError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
-from .load import LoadLimits
+from .load import BOMS, LoadLimits
 
 __all__ = ["ENTRIES", "LOG", "DocumentStream", "HarStream", "chunks_of"]
 
@@ -31,13 +31,6 @@ LOG = object()
 _FIRST_READ = 1 << 20
 _MAX_READ = 64 << 20
 _NOT_WHITESPACE = re.compile(r"[^ \t\r\n]")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 def _reject_constant(name: str) -> Any:
@@ -102,7 +95,7 @@ class HarStream:
         return bool(data) or not self._eof
 
     def _start(self, data: bytes) -> bytes:
-        for bom, encoding in _BOMS:
+        for bom, encoding in BOMS:
             if data.startswith(bom):
                 self.notes.append(f"{encoding} byte-order mark removed")
                 self._decode = codecs.getincrementaldecoder(encoding)("strict").decode

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from ..decode import LAYERS
+from ..decode.base64 import BINARY_MIME, is_binary
 from ..decode.base64 import decode_text as decode_base64_text
-from ..decode.base64 import is_binary
 from ..decode.datauri import DATA_URI, payload_span, scrub_payload
 from ..decode.form import readable_placeholders
 from ..decode.url import scrub_url
@@ -95,9 +95,6 @@ _PATH_WORDS = re.compile(
 )
 _MIN_PATH_TOKEN = 16
 _HEADER_KEYS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_BINARY_MIME = ("image/", "font/", "audio/", "video/", "application/pdf", "application/zip",
-                "application/wasm", "application/font", "application/x-font",
-                "application/vnd.ms-fontobject")  # fmt: skip
 
 CanaryMint = Callable[[str, str, str], str | None]
 """(kind, value, fingerprint) → a decoy that replaces the value, or None for a placeholder."""
@@ -503,7 +500,7 @@ class Scrubber:
             if is_script(mime, text):
                 return self.leaf(text, loc=loc, code=True)
             return self.text(text, loc=loc)
-        if mime.lower().startswith(_BINARY_MIME):
+        if mime.lower().startswith(BINARY_MIME):
             return text
         head = text[:4096].strip()
         try:
