@@ -40,7 +40,7 @@ class RevokedUseDetector(Detector):
                 continue
             if match.is_use:
                 severity = _SEVERITY[(status, event.outcome)]
-            elif event.outcome == Outcome.FAILURE and not event.session_uid:
+            elif event.outcome == Outcome.FAILURE and not (event.session_uid or event.session_fp):
                 severity = Severity.HIGH if status == "revoked" else Severity.MEDIUM
             else:
                 continue

@@ -4,7 +4,10 @@ Reads, without configuration, OCSF records (what the edge sensor writes, `Event.
 flat application logs with common names (`time`, `ip`, `user_agent`, `session_fp`, `user` …).
 Anything else is described with a mapping of Event field → dotted path, e.g.
 `{"src_ip": "client.addr", "credential_fps": "auth.sess_fp"}` (`--map` on the command line).
-Credentials are accepted only as fingerprints; a session handle is fingerprinted here.
+Credentials are accepted only as fingerprints; a session handle is fingerprinted here, and kept
+as the event's own handle (`session_uid`) only when it is OCSF's `actor.session.uid` (what an
+earlier `Event.to_ocsf()` wrote): a flat `session_uid` field of an application log may well be the
+raw session cookie, which must not travel on into alerts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ._base import IngestContext, Ingestor, as_int, dig, path_only
 
 __all__ = ["FIELDS", "JsonLinesIngestor"]
 
+OCSF_SESSION_UID = "actor.session.uid"
 # Event field → candidate dotted paths, first present wins.
 DEFAULTS: dict[str, tuple[str, ...]] = {
     "time": ("time", "timestamp", "@timestamp", "ts", "date"),
@@ -26,7 +30,7 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "activity": ("metadata.event_code", "activity", "event", "event_type", "type"),
     "actor_uid": ("actor.user.uid", "user_id", "user", "actor"),
     "actor_name": ("actor.user.name", "user_name", "username"),
-    "session_uid": ("actor.session.uid", "session_uid", "session"),
+    "session_uid": (OCSF_SESSION_UID, "session_uid"),
     "credential_fps": (
         "actor.session.credential_uid",
         "unmapped.credential_fps",
@@ -59,11 +63,15 @@ class JsonLinesIngestor(Ingestor):
         }
 
     def _get(self, record: Mapping[str, Any], name: str) -> Any:
+        return self._find(record, name)[1]
+
+    def _find(self, record: Mapping[str, Any], name: str) -> tuple[str | None, Any]:
+        """(the path that held it, the value) of the first present path of a field."""
         for path in self.paths[name]:
             value = dig(record, *path.split("."))
             if value not in (None, "", []):
-                return value
-        return None
+                return path, value
+        return None, None
 
     def parse(self, record: Any, ctx: IngestContext) -> Event | None:
         if not isinstance(record, Mapping):
@@ -74,7 +82,7 @@ class JsonLinesIngestor(Ingestor):
             return None
         fps = self._get(record, "credential_fps")
         fps = [fps] if isinstance(fps, str) else fps if isinstance(fps, list) else []
-        session = self._get(record, "session_uid")
+        session_path, session = self._find(record, "session_uid")
         session = session if isinstance(session, str) else None
         status = as_int(self._get(record, "http_status"))
         outcome = str(self._get(record, "outcome") or "").lower()
@@ -90,7 +98,7 @@ class JsonLinesIngestor(Ingestor):
             outcome=outcome if outcome in (Outcome.SUCCESS, Outcome.FAILURE) else Outcome.UNKNOWN,
             actor_uid=_str(self._get(record, "actor_uid")),
             actor_name=_str(self._get(record, "actor_name")),
-            session_uid=session,
+            session_uid=session if session_path == OCSF_SESSION_UID else None,
             session_fp=ctx.fp(session) if session else (credential_fps[:1] or [None])[0],
             identifier_fps=(("session", ctx.fp(session)),) if session else (),
             credential_fps=credential_fps,

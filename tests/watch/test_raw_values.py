@@ -1,0 +1,76 @@
+"""Raw values a log line may carry (a session handle, a cookie in a "fingerprint" field, a key in a
+user agent) never reach what the watch stores or sends: alerts, sinks, the state file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harguard.redact.placeholders import fingerprint
+from harguard.watch.alertstore import AlertStore
+from harguard.watch.feed import Feed
+from harguard.watch.guard import OutboundGuard
+from harguard.watch.ingest import IngestContext, ingestor_for
+from harguard.watch.monitor import Monitor
+from harguard.watch.sinks import Dispatcher, OcsfFileSink, Route
+from harguard.watch.state import StateStore
+from harguard.watch.watchlist import Exposure, Watchlist
+from tests.harness import KEY
+from tests.leaks import assert_no_leak
+
+COOKIE = "s%3ARawValuesTestSessionCookie0123456789.sig"
+RAW_SESSION = "AppSessionHandleRawValue7Q2xW9pL4mZ8"  # planted: a raw session value in a JSON line
+UPLOADED = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _watch(watchlist: Watchlist) -> None:
+    watchlist.add(
+        [
+            Exposure(
+                fingerprint=fingerprint(KEY, COOKIE),
+                kind="session-cookie",
+                severity="critical",
+                source="test",
+                exposed_at=UPLOADED,
+                case="C-7",
+                context={
+                    "user_agents": ["Mozilla/5.0 (X11; Linux x86_64) Firefox/123.0"],
+                    "uploader_ip": "198.51.100.7",
+                },
+            )
+        ]
+    )
+
+
+def test_a_raw_session_value_in_a_json_line_never_reaches_a_stored_or_sent_alert(
+    watchlist: Watchlist, guard: OutboundGuard, tmp_path: Path
+) -> None:
+    _watch(watchlist)
+    sent = tmp_path / "sent.ocsf.jsonl"
+    monitor = Monitor(
+        watchlist=watchlist, guard=guard, dispatcher=Dispatcher([Route(OcsfFileSink(path=sent))], guard=guard)
+    )
+    log = tmp_path / "app.jsonl"
+    log.write_text(
+        json.dumps(
+            {
+                "time": "2024-03-01T12:09:00+00:00",
+                "ip": "203.0.113.66",
+                "user_agent": "curl/8.4.0",
+                "sess_fp": "hm1:" + fingerprint(KEY, COOKIE)[:16],
+                "session": RAW_SESSION,
+            }
+        )
+        + "\n"
+    )
+    state = StateStore(tmp_path / "state")
+    stats = Feed(monitor, IngestContext(key=KEY), state=state).ingest_files([log], ingestor_for("jsonl"))
+    assert [a.rule for a in stats.alerts] == ["watch.replay"]
+    planted = {"session": RAW_SESSION}
+    stored = AlertStore(watchlist.engine).list()
+    assert len(stored) == 1
+    assert_no_leak(json.dumps([a.as_dict() for a in stored]), planted, where="stored alerts")
+    assert_no_leak(json.dumps([a.to_ocsf() for a in stats.alerts]), planted, where="returned alerts")
+    assert_no_leak(sent.read_text(), planted, where="sent alerts")
+    assert_no_leak(state.path.read_text(), planted, where="state file")
