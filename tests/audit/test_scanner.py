@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from harguard import Sanitizer
 from harguard.audit import audit_file
 from harguard.audit.config import content_hash
+from harguard.audit.fix import StagedWriter
 from harguard.audit.model import FileResult, FileTask
 from harguard.audit.scanner import describe_error
+from harguard.errors import ResidualLeakError
+from harguard.report.manifest import Report
 from tests.audit.conftest import CONFIG
 from tests.audit.storegen import KEY, generate_har
 from tests.leaks import assert_no_leak
@@ -86,3 +93,41 @@ def test_errors_are_described_without_their_message_unless_harguard_wrote_it() -
     secret = "Zq3xVb8LmN2pR7tY4wK9cD6eH5jA0sUf"
     assert describe_error(ValueError(f"invalid literal {secret!r}")) == "internal error (ValueError)"
     assert_no_leak(describe_error(OSError(2, "No such file", secret)), {"s": secret}, "OSError description")
+
+
+def test_a_fix_never_stages_a_block_it_could_not_sanitize(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block whose sanitized text would still leak is not written to the staging file, not even
+    for a moment (a killed run leaves the staging file behind)."""
+    secret = "Zq3xVb8LmN2pR7tY4wK9cD6eH5jA0sUf"
+    other = "Hk4wP9sLq2Vx7Rb3Tn8Yc5Dm1Zf6Gj0A"
+    lines = [f"2024-05-14 INFO request {i} served\n" for i in range(400)]
+    lines[3] = f"2024-05-14 DEBUG > Cookie: sid={other}; a=b\n"  # an ordinary finding in the first block
+    lines[300] = f"2024-05-14 DEBUG LEAKY Authorization: Bearer {secret}\n"
+    path = tmp_path / "app.log"
+    original = "".join(lines).encode()
+    path.write_bytes(original)
+    real = Sanitizer.sanitize_text
+
+    def refusing(self: Sanitizer, text: str, *, name: str = "text") -> tuple[str, Report]:
+        if "LEAKY" in text:
+            raise ResidualLeakError(f"{name}: a secret would survive")
+        return real(self, text, name=name)
+
+    written: list[bytes] = []
+    real_write = StagedWriter.write
+
+    def recording(self: StagedWriter, data: bytes) -> None:
+        written.append(data)
+        real_write(self, data)
+
+    monkeypatch.setattr(Sanitizer, "sanitize_text", refusing)
+    monkeypatch.setattr(StagedWriter, "write", recording)
+    config = dataclasses.replace(CONFIG, block_chars=1024)
+    info = path.stat()
+    error, result = audit_file(FileTask(str(path), info.st_size, info.st_mtime_ns, fix=True), config)
+    assert error is None and result is not None
+    assert result.staged is None and result.fix_error and "301" in result.fix_error
+    assert written, "the blocks before the refused one were staged"
+    assert_no_leak(b"".join(written), {"refused": secret}, "staging file")
+    assert [p.name for p in tmp_path.iterdir()] == ["app.log"]
+    assert path.read_bytes() == original

@@ -10,8 +10,9 @@ import pytest
 
 from harguard import Sanitizer
 from harguard.audit.textscan import MAX_LINE_CHARS, TextScanner, iter_blocks
-from harguard.errors import LimitExceededError
+from harguard.errors import LimitExceededError, ResidualLeakError
 from harguard.redact.placeholders import fingerprint
+from harguard.report.manifest import Report
 from tests.audit.storegen import KEY
 from tests.leaks import assert_no_leak
 
@@ -85,3 +86,19 @@ def test_fixed_text_is_a_fixed_point(sanitizer: Sanitizer) -> None:
     again = TextScanner(sanitizer, name="a.log")
     assert again.feed(fixed) == fixed
     assert again.findings == []
+
+
+def test_a_block_that_leaks_only_as_a_whole_is_never_taken_as_sanitized(sanitizer: Sanitizer) -> None:
+    """If every line alone sanitizes but the block does not, the block is still refused."""
+
+    class Together:
+        def sanitize_text(self, text: str, *, name: str = "text") -> tuple[str, Report]:
+            if "PART-ONE" in text and "PART-TWO" in text:
+                raise ResidualLeakError(f"{name}: a secret would survive")
+            return sanitizer.sanitize_text(text, name=name)
+
+    scanner = TextScanner(Together(), name="split.log")  # type: ignore[arg-type]
+    assert scanner.feed("a\nb\n") == "a\nb\n"
+    block = "PART-ONE\nPART-TWO\n"
+    assert scanner.feed(block) is block
+    assert scanner.residual_lines == [3]

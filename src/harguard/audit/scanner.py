@@ -85,6 +85,11 @@ def _audit_text_stream(
                 bom = b"\xef\xbb\xbf" if i == 0 and raw.startswith(b"\xef\xbb\xbf") else b""
                 text = raw[len(bom) :].decode("utf-8", "surrogateescape")
                 out = scanner.feed(text)
+                if writer is not None and scanner.residual_lines:
+                    # `out` is the raw block: it must never reach the staging file, which a
+                    # killed run would leave behind. The file will not be fixed; keep scanning.
+                    writer.discard()
+                    writer = None
                 if writer is not None:
                     writer.write(raw if out is text else bom + out.encode("utf-8", "surrogateescape"))
     except InputError as exc:
@@ -99,14 +104,14 @@ def _audit_text_stream(
         raise
     _finish_text(member, scanner)
     result.members.append(member)
+    if task.fix and scanner.residual_lines:
+        result.fix_error = member.message
     if writer is None:
         return
     if scanner.changed and not scanner.residual_lines:
         result.staged, result.staged_hash, result.staged_size = writer.finish()
     else:
         writer.discard()
-        if scanner.residual_lines:
-            result.fix_error = member.message
 
 
 def _finish_text(member: MemberResult, scanner: TextScanner) -> None:

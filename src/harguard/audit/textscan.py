@@ -80,7 +80,10 @@ class TextScanner:
         return f"<TextScanner {self.name!r} line={self.line} findings={len(self.findings)}>"
 
     def feed(self, block: str) -> str:
-        """Scan one block of whole lines; return its sanitized text (the block itself if clean)."""
+        """Scan one block of whole lines; return its sanitized text (the block itself if clean).
+
+        A block that cannot be sanitized is returned as it is, and always adds to
+        `residual_lines`: callers must check it before they write what this returns."""
         first = self.line
         self.line += block.count("\n")
         try:
@@ -97,6 +100,7 @@ class TextScanner:
     def _scan_lines_alone(self, block: str, first: int) -> None:
         """The block's output would still hold a secret: find what can be found line by line,
         and remember the lines that cannot be sanitized (the file will not be fixed)."""
+        known = len(self.residual_lines)
         for i, line in enumerate(block.splitlines(keepends=True)):
             try:
                 _, report = self.sanitizer.sanitize_text(line, name=self.name)
@@ -104,6 +108,8 @@ class TextScanner:
                 self.residual_lines.append(first + i)
                 continue
             self.findings.extend(AuditFinding.of(f, line=first + i) for f in report.findings)
+        if len(self.residual_lines) == known:  # only the lines together leak (a secret spanning lines)
+            self.residual_lines.append(first)
 
     def _attribute(self, block: str, out: str, findings: list[Finding], first: int) -> list[AuditFinding]:
         in_lines = block.splitlines(keepends=True)
