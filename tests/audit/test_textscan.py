@@ -59,7 +59,12 @@ def test_a_private_key_is_never_split_between_blocks(sanitizer: Sanitizer) -> No
     assert any("-----BEGIN" in b and "-----END" in b for b in blocks)
     scanner = TextScanner(sanitizer, name="dump.log")
     out = "".join(scanner.feed(b) for b in blocks)
-    assert "-----END RSA PRIVATE KEY-----" not in out or "PRIVATE KEY" not in out.split("config dump:")[1][40:]
+    body = pem.splitlines()[1:-1]
+    assert_no_leak(
+        out, {"pem": "\n".join(body), **{f"pem-line-{i}": line for i, line in enumerate(body)}}, "sanitized dump"
+    )
+    key_kept = "-----END RSA PRIVATE KEY-----" in out and "PRIVATE KEY" in out.split("config dump:")[1][40:]
+    assert not key_kept  # a bool, so a failure never prints `out`
     (finding,) = [f for f in scanner.findings if f.kind == "private-key"]
     assert finding.line == 202  # the BEGIN line
 
