@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import gzip
 import json
@@ -131,3 +132,24 @@ def test_a_fix_never_stages_a_block_it_could_not_sanitize(tmp_path: Path, monkey
     assert_no_leak(b"".join(written), {"refused": secret}, "staging file")
     assert [p.name for p in tmp_path.iterdir()] == ["app.log"]
     assert path.read_bytes() == original
+
+
+def test_utf16_and_utf32_logs_are_decoded_not_streamed_as_utf8(tmp_path: Path) -> None:
+    secret = "Zq3xVb8LmN2pR7tY4wK9cD6eH5jA0sUf"
+    text = f"2024-05-14 INFO start\n2024-05-14 DEBUG > Cookie: sid={secret}; a=b\n2024-05-14 INFO done\n"
+    for encoding, bom in [
+        ("utf-32-be", codecs.BOM_UTF32_BE),
+        ("utf-32-le", codecs.BOM_UTF32_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+    ]:
+        path = tmp_path / f"{encoding}.log"
+        path.write_bytes(bom + text.encode(encoding))
+        result = _audit(path, fix=True)
+        (member,) = result.members
+        assert (member.kind, member.status) == ("text", "findings"), encoding
+        assert [f.line for f in member.findings if f.kind == "session-cookie"] == [2], encoding
+        assert result.staged is not None, encoding
+        fixed = Path(result.staged).read_bytes()
+        assert fixed.startswith(bom), encoding
+        assert_no_leak(fixed.decode(encoding), {"sid": secret}, f"staged {encoding} copy")

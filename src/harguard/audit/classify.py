@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 
-__all__ = ["SAMPLE_BYTES", "TextCodec", "classify", "decode_text", "encode_text", "is_json_document"]
+__all__ = ["SAMPLE_BYTES", "TextCodec", "classify", "codec_of", "decode_text", "encode_text", "is_json_document"]
 
 SAMPLE_BYTES = 8192
 _HAR_HEAD = re.compile(rb'\A\s*\{\s*"log"\s*:')
@@ -52,7 +52,8 @@ class TextCodec:
     bom: bytes = b""
 
 
-def _codec_of(head: bytes) -> TextCodec:
+def codec_of(head: bytes) -> TextCodec:
+    """The encoding its byte-order mark declares (UTF-8 without one)."""
     for bom, encoding in _WIDE_BOMS:
         if head.startswith(bom):
             return TextCodec(encoding, bom)
@@ -63,7 +64,7 @@ def _codec_of(head: bytes) -> TextCodec:
 
 def decode_text(data: bytes) -> tuple[str, TextCodec]:
     """Text for the scanner; `encode_text(text, codec)` gives the same bytes back."""
-    codec = _codec_of(data[:4])
+    codec = codec_of(data[:4])
     body = data[len(codec.bom) :]
     if codec.encoding == "utf-8":
         return body.decode("utf-8", "surrogateescape"), codec
@@ -79,7 +80,7 @@ def classify(name: str, head: bytes) -> str:
     """The kind of content: har, json, ndjson, saml-tracer, text, binary or empty."""
     if not head.strip():
         return "empty" if not head else "text"
-    codec = _codec_of(head[:4])
+    codec = codec_of(head[:4])
     if codec.encoding != "utf-8":
         try:
             sample = head[len(codec.bom) :].decode(codec.encoding, "ignore").encode("utf-8")

@@ -17,7 +17,7 @@ import time
 
 from ..errors import HarguardError, InputError, LimitExceededError, ResidualLeakError, StoreError
 from ..pipeline import Sanitizer
-from .classify import SAMPLE_BYTES, classify, decode_text, encode_text
+from .classify import SAMPLE_BYTES, classify, codec_of, decode_text, encode_text
 from .config import AuditConfig, content_hash, sanitizer_for
 from .fix import StagedWriter, stage_bytes
 from .model import AuditFinding, FileResult, FileTask, MemberResult, Status
@@ -65,7 +65,8 @@ def _audit(task: FileTask, config: AuditConfig) -> FileResult:
         head = handle.read(SAMPLE_BYTES)
     name = os.path.basename(task.path)
     kind = classify(name, head)
-    if sniff_container(head) is None and kind in ("text", "ndjson") and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+    utf8 = codec_of(head).encoding == "utf-8"  # UTF-16/32 logs are decoded whole, not streamed
+    if sniff_container(head) is None and kind in ("text", "ndjson") and utf8:
         _audit_text_stream(result, sanitizer, task=task, config=config, kind=kind)
     else:
         _audit_in_memory(result, sanitizer, task=task, config=config, name=name)
