@@ -8,10 +8,11 @@ only where a secret was.
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from dataclasses import dataclass
+
+from ..har.load import BOMS
 
 __all__ = ["SAMPLE_BYTES", "TextCodec", "classify", "codec_of", "decode_text", "encode_text", "is_json_document"]
 
@@ -34,12 +35,6 @@ _BINARY_MAGIC = (
     b"fLaC",
     b"\x1aE\xdf\xa3",
 )
-_WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _CONTROL = bytes(range(32)).replace(b"\t", b"").replace(b"\n", b"").replace(b"\r", b"").replace(b"\x0c", b"")
 _CONTROL = _CONTROL.replace(b"\x1b", b"")  # ANSI colours in application logs
 
@@ -54,11 +49,9 @@ class TextCodec:
 
 def codec_of(head: bytes) -> TextCodec:
     """The encoding its byte-order mark declares (UTF-8 without one)."""
-    for bom, encoding in _WIDE_BOMS:
+    for bom, encoding in BOMS:  # UTF-32-LE is listed before UTF-16-LE, whose mark it starts with
         if head.startswith(bom):
             return TextCodec(encoding, bom)
-    if head.startswith(codecs.BOM_UTF8):
-        return TextCodec("utf-8", codecs.BOM_UTF8)
     return TextCodec()
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..report.manifest import Report
 from ..watch.watchlist import exposures_from_report
-from .model import AuditFinding, MemberResult
+from .model import AuditFinding, MemberResult, storable
 from .tables import exposures
 
 __all__ = ["record_exposures"]
@@ -25,8 +25,7 @@ def record_exposures(
     conn: sa.Connection, *, path: str, member: MemberResult, tenant: str | None, case: str | None
 ) -> None:
     """Add what `member` exposes; a credential already known keeps the earlier of the two times."""
-    origin = f"{path}:{member.member}" if member.member else path
-    origin = origin.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    origin = storable(f"{path}:{member.member}" if member.member else path)
     when = datetime.fromtimestamp(member.mtime or 0, UTC)
     report = Report(source=origin, findings=[f.as_finding() for f in member.findings], context=member.context)
     found = exposures_from_report(report, source="audit", exposed_at=when, tenant=tenant, case=case, origin=origin)

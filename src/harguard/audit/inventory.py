@@ -21,7 +21,7 @@ from ..errors import StoreError
 from ..settings import normalize_database_url
 from ..types import Severity
 from .exposures import record_exposures
-from .model import FileResult, MemberResult, Status
+from .model import FileResult, MemberResult, Status, storable
 from .tables import actions, audit_metadata, exposures, files, findings, runs
 
 __all__ = ["Inventory", "KnownFile", "Placed", "RunInfo", "ident", "storable"]
@@ -369,12 +369,6 @@ def _new_id(result: sa.CursorResult[Any]) -> int:
     if key is None:  # pragma: no cover - every table here has an integer primary key
         raise StoreError("the database returned no id for a new row")
     return int(key[0])
-
-
-def storable(text: str) -> str:
-    """A path or member name the database can store: bytes that are not UTF-8 (kept by Python as
-    surrogate escapes) are written as `\\xNN`. Identity does not depend on it (see `ident`)."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

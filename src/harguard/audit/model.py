@@ -12,7 +12,13 @@ from typing import Any
 
 from ..types import Finding, Severity
 
-__all__ = ["AuditFinding", "FileResult", "FileTask", "MemberResult", "Status"]
+__all__ = ["AuditFinding", "FileResult", "FileTask", "MemberResult", "Status", "storable"]
+
+
+def storable(text: str) -> str:
+    """A path or member name the database can store: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are written as `\\xNN`. Identity does not depend on it (see `inventory.ident`)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class Status:
