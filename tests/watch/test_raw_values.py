@@ -74,3 +74,48 @@ def test_a_raw_session_value_in_a_json_line_never_reaches_a_stored_or_sent_alert
     assert_no_leak(json.dumps([a.to_ocsf() for a in stats.alerts]), planted, where="returned alerts")
     assert_no_leak(sent.read_text(), planted, where="sent alerts")
     assert_no_leak(state.path.read_text(), planted, where="state file")
+
+
+def test_a_raw_cookie_in_a_fingerprint_field_is_fingerprinted_before_it_is_tracked(
+    watchlist: Watchlist, guard: OutboundGuard, tmp_path: Path
+) -> None:
+    _watch(watchlist)
+    nginx = tmp_path / "access.json"
+    nginx.write_text(
+        json.dumps(
+            {
+                "time": "2024-03-01T12:09:00+00:00",
+                "remote_addr": "203.0.113.66",
+                "request_id": "r9",
+                "uri": "/app",
+                "status": 200,
+                "ua": "curl/8.4.0",
+                "sess_fp": COOKIE,  # a misconfigured `sess_fp=$cookie_sid`
+            }
+        )
+        + "\n"
+    )
+    app = tmp_path / "app.jsonl"
+    app.write_text(json.dumps({"time": "2024-03-01T12:10:00+00:00", "ip": "203.0.113.67", "session_fp": COOKIE}) + "\n")
+    state = StateStore(tmp_path / "state")
+    ctx = IngestContext(key=KEY)
+    feed = Feed(Monitor(watchlist=watchlist, guard=guard), ctx, state=state)
+    stats = feed.ingest_files([nginx], ingestor_for("nginx-json"))
+    stats.add(feed.ingest_files([app], ingestor_for("jsonl")))
+    assert [a.rule for a in stats.alerts] == ["watch.replay"]  # the fingerprint of the value still matches
+    assert sum(n for note, n in ctx.notes.items() if "fingerprint field holds a raw value" in note) == 2
+    saved = state.path.read_text()
+    assert list(json.loads(saved)["state"]["monitor"]["sessions"]) == [fingerprint(KEY, COOKIE)]
+    assert_no_leak(saved, {"cookie": COOKIE}, where="state file")
+    assert_no_leak(json.dumps([a.as_dict() for a in stats.alerts]), {"cookie": COOKIE}, where="alerts")
+
+
+def test_only_values_shaped_like_our_fingerprints_are_taken_as_such() -> None:
+    ctx = IngestContext(key=KEY)
+    full = fingerprint(KEY, COOKIE)
+    assert ctx.presented_fp(f" HM1:{full[:16].upper()} ", source="t") == f"hm1:{full[:16]}"
+    assert ctx.presented_fp(full, source="t") == full
+    hex_session_id = "0123456789abcdef0123456789abcdef"  # 32 hex: a raw session id, not a fingerprint
+    assert ctx.presented_fp(hex_session_id, source="t") == fingerprint(KEY, hex_session_id)
+    assert ctx.presented_fp(f"hm1:{full[:15]}", source="t") == fingerprint(KEY, f"hm1:{full[:15]}")
+    assert sum(ctx.notes.values()) == 2

@@ -107,7 +107,6 @@ class Sensor:
                 activity="http.request",
                 class_uid=HTTP_ACTIVITY,
                 outcome=Outcome.UNKNOWN,
-                session_fp=(hits or fps)[0],
                 credential_fps=tuple(hits or fps),
                 src_ip=self._client(client_ip, forwarded),
                 user_agent=ua,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,10 @@ from ..network import AsnTable
 __all__ = ["IngestContext", "Ingestor", "dig", "first", "path_only"]
 
 _FP_CACHE = 65_536
+# What our fingerprints look like in a log (README, edge logs): the full 64 hex, or `hm1:` and a
+# prefix of at least 16 hex digits (nginx's `sess_fp=hm1:<16 hex>`). A bare shorter hex string is
+# not accepted: many session ids are 32 hex digits.
+_FINGERPRINT = re.compile(r"hm1:[0-9a-f]{16,64}|[0-9a-f]{64}", re.IGNORECASE)
 
 
 @dataclass
@@ -37,6 +42,19 @@ class IngestContext:
                 self._fps.clear()
             found = self._fps[value] = fingerprint(self.key, value)
         return found
+
+    def presented_fp(self, value: str, *, source: str) -> str:
+        """A value from a log's fingerprint field, as a fingerprint.
+
+        A misconfigured log can put anything there (`sess_fp=$cookie_sid` writes the cookie
+        itself); a value not shaped like one of our fingerprints is fingerprinted here, so the
+        raw value never becomes a tracking key or reaches the saved state.
+        """
+        text = value.strip()
+        if _FINGERPRINT.fullmatch(text):
+            return text.lower()
+        self.notes[f"{source}: a fingerprint field holds a raw value (fingerprinted; audit this log)"] += 1
+        return self.fp(text)
 
     def digest(self, line: str | bytes) -> str:
         """A stable event id for sources without one: keyed, so it reveals nothing of the line."""

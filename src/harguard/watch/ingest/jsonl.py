@@ -86,7 +86,7 @@ class JsonLinesIngestor(Ingestor):
         session = session if isinstance(session, str) else None
         status = as_int(self._get(record, "http_status"))
         outcome = str(self._get(record, "outcome") or "").lower()
-        credential_fps = tuple(str(f) for f in fps if isinstance(f, str) and f)
+        credential_fps = tuple(ctx.presented_fp(f, source=self.name) for f in fps if isinstance(f, str) and f.strip())
         return Event(
             time=time,
             source=self.name,
@@ -99,7 +99,7 @@ class JsonLinesIngestor(Ingestor):
             actor_uid=_str(self._get(record, "actor_uid")),
             actor_name=_str(self._get(record, "actor_name")),
             session_uid=session if session_path == OCSF_SESSION_UID else None,
-            session_fp=ctx.fp(session) if session else (credential_fps[:1] or [None])[0],
+            session_fp=ctx.fp(session) if session else None,
             identifier_fps=(("session", ctx.fp(session)),) if session else (),
             credential_fps=credential_fps,
             src_ip=_str(self._get(record, "src_ip")),

@@ -47,7 +47,6 @@ def _http(
         activity="http.request",
         class_uid=HTTP_ACTIVITY,
         outcome=Outcome.UNKNOWN if status is None else Outcome.FAILURE if status in (401, 403) else Outcome.SUCCESS,
-        session_fp=fps[0] if fps else None,
         credential_fps=fps,
         src_ip=ip,
         asn=asn,
@@ -108,7 +107,9 @@ class NginxJsonIngestor(Ingestor):
         for name in FP_FIELDS:
             value = record.get(name)
             if isinstance(value, str):
-                fps.extend(v.strip() for v in value.split(",") if v.strip() not in ("", "-"))
+                fps.extend(
+                    ctx.presented_fp(v, source=self.name) for v in value.split(",") if v.strip() not in ("", "-")
+                )
         method = first(record, "method", "request_method")
         uri = first(record, "uri", "request_uri")
         if method is None and isinstance(record.get("request"), str):
