@@ -93,6 +93,7 @@ def test_no_planted_value_is_stored_logged_or_answered(
         ("file", ("capture.har", raw, "")),
         ("file", ("capture.har.gz", gzip.compress(small), "")),
         ("file", ("bundle.zip", zip_of({"inner.har": small}), "")),
+        ("file", ("named.zip", zip_of({f"{GITHUB_TOKEN}.har": small, f"logs/{GITHUB_TOKEN}.log": log_text}), "")),
         ("file", ("app.log", log_text, "text/plain")),
         ("file", (f"{GITHUB_TOKEN}.har", small, "")),
     ]

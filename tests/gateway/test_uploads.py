@@ -104,6 +104,36 @@ def test_file_names_and_case_titles_are_sanitized(client, world: World, gw: Gate
     assert_no_leak(response.text, secrets, "upload response")
 
 
+def test_archive_member_names_are_sanitized_and_bounded(client, world: World) -> None:
+    secrets = {"github": GITHUB_TOKEN}
+    archive = zip_of(
+        {
+            f"{GITHUB_TOKEN}.har": har_bytes(),
+            f"logs/{'x' * 180}-{GITHUB_TOKEN}.log": b"plain line\n",  # a token across the old 200 cut
+            f"{'y' * 1000}.har": har_bytes(),
+        }
+    )
+    response = upload(client, world["customer_a"], world.cases["a"], [("bundle.zip", archive, "application/zip")])
+    assert response.status_code == 201, response.json()
+    assert_no_leak(response.text, secrets, "upload response")
+    files = response.json()["files"]
+    assert [f["kind"] for f in files] == ["har", "text", "har"]
+    assert all(f["name"].startswith("bundle.zip:") and len(f["name"]) <= 300 for f in files)
+    assert files[0]["name"].startswith("bundle.zip:[REDACTED:github-token:")
+    for stored in files:
+        content = client.get(stored["download_url"], headers=world["customer_a"].auth)
+        assert content.status_code == 200
+        assert_no_leak(content.headers["content-disposition"], secrets, "content-disposition")
+
+
+def test_a_refused_member_is_named_sanitized(client, world: World) -> None:
+    archive = zip_of({"ok.har": har_bytes(), f"{GITHUB_TOKEN}.png": b"\x89PNG...."})
+    response = upload(client, world["customer_a"], world.cases["a"], [("b.zip", archive, "application/zip")])
+    assert response.status_code == 415
+    assert_no_leak(response.text, {"github": GITHUB_TOKEN}, "refusal")
+    assert response.json()["detail"].startswith("b.zip:[REDACTED:github-token:")
+
+
 def test_upload_is_all_or_nothing(client, world: World, gw: Gateway) -> None:
     before = stored_counts(gw, world.cases["a"])
     response = upload(

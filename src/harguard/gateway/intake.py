@@ -74,12 +74,21 @@ class SanitizerPool:
             self._free.put(sanitizer)
 
 
+MAX_NAME = 300  # characters of a document name, after sanitizing (the column holds 500)
+
+
 def clean_name(sanitizer: Sanitizer, name: str) -> str:
-    """A file name safe to show and store: sanitized, path-free, printable, bounded."""
+    """The uploaded file's name, safe to show and store: path-free, then `_safe_name`."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "upload"
-    base = "".join(ch if ch.isprintable() else "_" for ch in base)[:200]
-    text, _ = sanitizer.sanitize_text(base, name="file name")
-    return text[:300]
+    return _safe_name(sanitizer, base)
+
+
+def _safe_name(sanitizer: Sanitizer, name: str) -> str:
+    """Printable, sanitized, then bounded: cut only after sanitizing, so a cut never keeps part
+    of a secret that sanitizing would have found whole. A residual leak names "file name" only."""
+    printable = "".join(ch if ch.isprintable() else "_" for ch in name)
+    text, _ = sanitizer.sanitize_text(printable, name="file name")
+    return text[:MAX_NAME]
 
 
 def sanitize_part(sanitizer: Sanitizer, part: Part, *, limits: LoadLimits) -> list[Sanitized]:
@@ -102,14 +111,18 @@ def _sanitize(sanitizer: Sanitizer, name: str, part: Part, limits: LoadLimits) -
     del data
     out: list[Sanitized] = []
     for member_name, member in documents:
-        member_kind = kind if member_name == name else _kind_of(member_name.lower().removesuffix(".gz"), "")
+        # A member's name is `upload:path-in-the-archive`: client input again, so cleaned like
+        # the upload's name (the kind is still read from the raw name: sanitizing may eat a suffix).
+        shown = name if member_name == name else _safe_name(sanitizer, member_name)
+        member_kind = kind if member_name == name else _kind_of(member_name.lower().removesuffix(".gz"), "", shown)
         if member_kind in ("zip", "gzip"):  # unpack has already opened every level of archive
             member_kind = "har-or-json" if member_name.lower().endswith(".json") else "har"
-        out.append(_one(sanitizer, member_name, member_kind, member))
+        out.append(_one(sanitizer, shown, member_kind, member))
     return out
 
 
-def _kind_of(name: str, content_type: str) -> str:
+def _kind_of(name: str, content_type: str, shown: str | None = None) -> str:
+    """What `name` holds; an error names `shown` instead when `name` is raw client input."""
     if name.endswith((".har", ".har.gz")):
         return "har"
     if name.endswith(".json") or name.endswith(".json.gz"):
@@ -127,7 +140,7 @@ def _kind_of(name: str, content_type: str) -> str:
     if content_type.startswith("text/") or content_type in TEXT_TYPES:
         return "text"
     raise UnsupportedMediaError(
-        f"{name}: not a HAR, an archive of HARs or a text log (use .har, .har.gz, .zip, .json, .log or .txt)"
+        f"{shown or name}: not a HAR, an archive of HARs or a text log (use .har, .har.gz, .zip, .json, .log or .txt)"
     )
 
 
