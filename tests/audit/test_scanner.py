@@ -18,6 +18,7 @@ from harguard.audit.config import content_hash
 from harguard.audit.fix import StagedWriter
 from harguard.audit.model import FileResult, FileTask
 from harguard.audit.scanner import describe_error
+from harguard.audit.stores.limits import ArchiveLimits
 from harguard.errors import ResidualLeakError
 from harguard.report.manifest import Report
 from tests.audit.conftest import CONFIG
@@ -153,3 +154,28 @@ def test_utf16_and_utf32_logs_are_decoded_not_streamed_as_utf8(tmp_path: Path) -
         fixed = Path(result.staged).read_bytes()
         assert fixed.startswith(bom), encoding
         assert_no_leak(fixed.decode(encoding), {"sid": secret}, f"staged {encoding} copy")
+
+
+def test_a_file_scanned_in_memory_is_read_once_and_hashed_like_a_streamed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "capture.har"
+    path.write_text(json.dumps(PLANT.har()))
+    expected = content_hash(path, KEY)
+
+    def no_second_pass(*_: object) -> str:
+        raise AssertionError("an in-memory file was hashed by a separate pass")
+
+    monkeypatch.setattr("harguard.audit.scanner.content_hash", no_second_pass)
+    result = _audit(path)
+    assert result.hash == expected and result.findings
+    assert _audit(path, known=expected).unchanged
+
+
+def test_a_file_over_the_memory_limit_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.har"
+    path.write_text(json.dumps(PLANT.har()))
+    config = dataclasses.replace(CONFIG, limits=ArchiveLimits(max_file_bytes=path.stat().st_size - 1))
+    info = path.stat()
+    error, result = audit_file(FileTask(str(path), info.st_size, info.st_mtime_ns), config)
+    assert result is None and error is not None and error.startswith("LimitExceededError")

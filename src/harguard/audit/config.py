@@ -91,7 +91,10 @@ def content_hash(path: str | os.PathLike[str], key: bytes) -> str:
 
 
 def bytes_hash(data: bytes, key: bytes) -> str:
-    return hmac.new(key, b"content\0" + data, hashlib.sha256).hexdigest()
+    """`content_hash` of a file's content already in memory."""
+    mac = hmac.new(key, b"content\0", hashlib.sha256)
+    mac.update(data)
+    return mac.hexdigest()
 
 
 _SANITIZERS: dict[str, Sanitizer] = {}

@@ -14,15 +14,16 @@ import io
 import os
 import stat
 import time
+from typing import BinaryIO
 
 from ..errors import HarguardError, InputError, LimitExceededError, ResidualLeakError, StoreError
 from ..pipeline import Sanitizer
 from .classify import SAMPLE_BYTES, classify, codec_of, decode_text, encode_text
-from .config import AuditConfig, content_hash, sanitizer_for
+from .config import AuditConfig, bytes_hash, content_hash, sanitizer_for
 from .fix import StagedWriter, stage_bytes
 from .model import AuditFinding, FileResult, FileTask, MemberResult, Status
 from .stores.archive import Node, expand, rebuild, sniff_container
-from .stores.limits import Budget
+from .stores.limits import ArchiveLimits, Budget
 from .textscan import TextScanner, iter_blocks
 
 __all__ = ["audit_file", "describe_error"]
@@ -55,22 +56,39 @@ def _audit(task: FileTask, config: AuditConfig) -> FileResult:
     info = os.lstat(task.path)
     if not stat.S_ISREG(info.st_mode):
         raise StoreError(f"{task.path}: not a regular file")
-    digest = content_hash(task.path, config.key)
+    name = os.path.basename(task.path)
+    data: bytes | None = None
+    with open(task.path, "rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+        kind = classify(name, head)
+        utf8 = codec_of(head).encoding == "utf-8"  # UTF-16/32 logs are decoded whole, not streamed
+        if sniff_container(head) is None and kind in ("text", "ndjson") and utf8:
+            digest = content_hash(task.path, config.key)  # logs stream: hashed in a pass of their own
+        else:  # read once: the same bytes are hashed and scanned
+            data = _read_whole(handle, task.path, size=info.st_size, limits=config.limits)
+            digest = bytes_hash(data, config.key)
     result = FileResult(path=task.path, size=info.st_size, mtime_ns=info.st_mtime_ns, hash=digest)
     if task.known_hash == digest:
         result.unchanged = True
         return result
     sanitizer = sanitizer_for(config)
-    with open(task.path, "rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    name = os.path.basename(task.path)
-    kind = classify(name, head)
-    utf8 = codec_of(head).encoding == "utf-8"  # UTF-16/32 logs are decoded whole, not streamed
-    if sniff_container(head) is None and kind in ("text", "ndjson") and utf8:
+    if data is None:
         _audit_text_stream(result, sanitizer, task=task, config=config, kind=kind)
     else:
-        _audit_in_memory(result, sanitizer, task=task, config=config, name=name)
+        _audit_in_memory(result, sanitizer, data, config=config, fix=task.fix, name=name)
     return result
+
+
+def _read_whole(handle: BinaryIO, path: str, *, size: int, limits: ArchiveLimits) -> bytes:
+    """All of a file that is scanned in memory, refused beyond `limits.max_file_bytes`."""
+    limit = limits.max_file_bytes
+    if size > limit:
+        raise LimitExceededError(f"{path}: {size} bytes exceeds the limit of {limit}")
+    handle.seek(0)
+    data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew since it was listed
+        raise LimitExceededError(f"{path}: more than {limit} bytes, the limit")
+    return data
 
 
 def _audit_text_stream(
@@ -126,14 +144,8 @@ def _finish_text(member: MemberResult, scanner: TextScanner) -> None:
 
 
 def _audit_in_memory(
-    result: FileResult, sanitizer: Sanitizer, *, task: FileTask, config: AuditConfig, name: str
+    result: FileResult, sanitizer: Sanitizer, data: bytes, *, config: AuditConfig, fix: bool, name: str
 ) -> None:
-    if result.size > config.limits.max_file_bytes:
-        raise LimitExceededError(
-            f"{task.path}: {result.size} bytes exceeds the limit of {config.limits.max_file_bytes}"
-        )
-    with open(task.path, "rb") as handle:
-        data = handle.read()
     root = Node(name=name, member="", data=data, mtime=result.mtime_ns / 1e9)
     try:
         expand(root, Budget(config.limits))
@@ -151,8 +163,8 @@ def _audit_in_memory(
             )
         )
         return
-    result.members.extend(_results(root, sanitizer, config=config, fix=task.fix))
-    if not task.fix or not result.findings:
+    result.members.extend(_results(root, sanitizer, config=config, fix=fix))
+    if not fix or not result.findings:
         return
     refusal = next((m.message for m in result.members if m.error == "ResidualLeakError"), None)
     if refusal is not None:
@@ -164,7 +176,7 @@ def _audit_in_memory(
         result.fix_error = str(exc)
         return
     if new is not None and new != data:
-        staged = stage_bytes(task.path, new, key=config.key)
+        staged = stage_bytes(result.path, new, key=config.key)
         result.staged, result.staged_hash, result.staged_size = staged
 
 
