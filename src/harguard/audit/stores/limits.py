@@ -7,7 +7,7 @@ a hostile file fails alone, with a `LimitExceededError`, and never exhausts the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...errors import LimitExceededError
 
@@ -37,7 +37,6 @@ class Budget:
     limits: ArchiveLimits
     expanded: int = 0
     members: int = 0
-    _what: str = field(default="", repr=False)
 
     def charge_member(self, what: str) -> None:
         self.members += 1
