@@ -251,13 +251,7 @@ def _is_record(path: Path) -> bool:
 def _revoke_at_intake(env: _Env, cookies: list[SessionCookie], org: str | None, *, live: bool) -> None:
     """The opt-in intake-time revoke: the only sanctioned use of a leaked value (anchors §7.8)."""
     org = org or env.config.playbooks.okta_org
-    watch_dir = env.watch_dir
-    watch_dir.mkdir(parents=True, exist_ok=True)
-    runner = Runner(
-        log=ActionLog(watch_dir / "actions.jsonl"),
-        live=live,
-        on_done=lambda action: _mark_revoked(env, action.exposure_id, action.playbook),
-    )
+    runner = _runner(env, live=live)
     try:
         for cookie in cookies:
             playbook = build_playbook(
@@ -274,6 +268,21 @@ def _revoke_at_intake(env: _Env, cookies: list[SessionCookie], org: str | None, 
                 )
     finally:
         runner.close()
+
+
+def _runner(env: _Env, *, live: bool, approve: bool = False) -> Runner:
+    """The playbook runner every command uses: the data folder's action log, the config's
+    auto-approved playbooks and Retry-After cap, and a success marks the exposure revoked."""
+    cfg = env.config.playbooks
+    env.watch_dir.mkdir(parents=True, exist_ok=True)
+    return Runner(
+        log=ActionLog(env.watch_dir / "actions.jsonl"),
+        live=live,
+        approve=approve,
+        auto=cfg.auto,
+        max_wait=cfg.max_wait_seconds,
+        on_done=lambda action: _mark_revoked(env, action.exposure_id, action.playbook),
+    )
 
 
 def _mark_revoked(env: _Env, exposure_id: int | None, reason: str) -> None:
@@ -515,16 +524,8 @@ def respond_command(
     if not names:
         console.print("this alert has no containment playbook; see `harguard watch bundle`")
         return
-    env.watch_dir.mkdir(parents=True, exist_ok=True)
     cfg = env.config.playbooks
-    runner = Runner(
-        log=ActionLog(env.watch_dir / "actions.jsonl"),
-        live=live,
-        approve=approve,
-        auto=cfg.auto,
-        max_wait=cfg.max_wait_seconds,
-        on_done=lambda a: _mark_revoked(env, a.exposure_id, a.playbook),
-    )
+    runner = _runner(env, live=live, approve=approve)
     target = Target.from_alert(alert, key=env.key)
     failed = False
     try:
