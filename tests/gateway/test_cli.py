@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harguard.cli.app import app
+from tests.leaks import assert_no_leak
 
 TOKEN = re.compile(r"hgt_[A-Za-z0-9_-]{43}")
 
@@ -49,7 +50,7 @@ def test_serve_prints_the_url_and_the_first_admin_token_only_once(
     second = run(env, "serve", "--port", "8123")
     assert not TOKEN.findall(second.output), "the first token is shown once only"
     stored = b"".join(p.read_bytes() for p in Path(env["HARGUARD_DATA_DIR"]).rglob("*") if p.is_file())
-    assert tokens[0].encode() not in stored, "the token is stored only as a hash"
+    assert_no_leak(stored, {"first admin token": tokens[0]}, "data folder (the token is stored only as a hash)")
 
 
 def test_admin_commands_manage_tenants_users_tokens(env: dict[str, str]) -> None:
@@ -82,7 +83,7 @@ def test_admin_commands_manage_tenants_users_tokens(env: dict[str, str]) -> None
     actions = {e["action"] for e in events}
     assert {"org.create", "user.create", "token.create", "org.update"} <= actions
     assert all(e["actor"].startswith("cli:") for e in events if e["action"] != "audit.read")
-    assert token not in json.dumps(events)
+    assert_no_leak(json.dumps(events), {"token": token}, "audit log")
     assert "deleted 0 file(s)" in run(env, "admin", "purge").output
 
     bad = CliRunner().invoke(app, ["admin", "create-org", "acme"], env=env)  # main() maps it to exit code 12

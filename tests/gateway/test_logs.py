@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from harguard.gateway.logs import SafeFormatter
+from tests.leaks import assert_no_leak
 
 
 def test_exception_messages_are_withheld() -> None:
@@ -23,4 +24,4 @@ def test_exception_messages_are_withheld() -> None:
         )
     text = SafeFormatter().format(record)
     assert "KeyError (message withheld" in text and "test_logs.py" in text
-    assert secret not in text
+    assert_no_leak(text, {"secret": secret}, "formatted log record")

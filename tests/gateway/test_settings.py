@@ -10,6 +10,7 @@ import pytest
 from harguard.errors import PolicyError
 from harguard.gateway.keyring import resolve_keys
 from harguard.gateway.settings import load_settings
+from tests.leaks import assert_no_leak
 
 SECRET_LOOKING = "ghp_" + "A1b2" * 9
 
@@ -72,11 +73,12 @@ def test_unknown_keys_and_bad_values_fail_without_echoing_values(tmp_path: Path)
     with pytest.raises(PolicyError) as excinfo:
         load_settings(config)
     assert "databse_url: unknown setting" in str(excinfo.value)
-    assert SECRET_LOOKING not in str(excinfo.value)
+    assert_no_leak(str(excinfo.value), {"value": SECRET_LOOKING}, "unknown-key error")
     config.write_text(f'port = "{SECRET_LOOKING}"\n')
     with pytest.raises(PolicyError) as excinfo:
         load_settings(config)
-    assert "port:" in str(excinfo.value) and SECRET_LOOKING not in str(excinfo.value)
+    assert "port:" in str(excinfo.value)
+    assert_no_leak(str(excinfo.value), {"value": SECRET_LOOKING}, "bad-value error")
     config.write_text("port = [")
     with pytest.raises(PolicyError, match="not valid TOML"):
         load_settings(config)
@@ -88,7 +90,7 @@ def test_unknown_keys_and_bad_values_fail_without_echoing_values(tmp_path: Path)
 
 def test_repr_never_shows_keys(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path, key="ab" * 32, data_key="cd" * 32)
-    assert "abab" not in repr(settings) and "cdcd" not in repr(settings)
+    assert_no_leak(repr(settings), {"key": "abab", "data_key": "cdcd"}, "settings repr")
 
 
 def test_postgres_urls_use_psycopg(tmp_path: Path) -> None:
