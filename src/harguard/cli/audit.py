@@ -17,7 +17,7 @@ from rich.progress import (
 )
 
 from ..audit.config import AuditConfig
-from ..audit.inventory import Inventory
+from ..audit.inventory import Inventory, RunInfo
 from ..audit.report import build_report, render_csv, render_html, render_json, render_sarif, summary_tables
 from ..audit.run import AuditOptions, AuditRun
 from ..audit.runners import default_workers
@@ -75,7 +75,15 @@ def audit_command(
     ] = None,
     report_format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")] = AuditFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
-    fix: Annotated[bool, typer.Option("--fix", help="Rewrite affected files with their sanitized version.")] = False,
+    fix: Annotated[
+        bool | None,
+        typer.Option(
+            "--fix/--no-fix",
+            help="Rewrite affected files with their sanitized version. "
+            "Off by default (with --resume: as in the resumed run).",
+            show_default=False,
+        ),
+    ] = None,
     quarantine: Annotated[
         Path | None,
         typer.Option(
@@ -90,8 +98,17 @@ def audit_command(
         str | None,
         typer.Option("--dask", help="Run on this Dask scheduler instead.", metavar="SCHEDULER_ADDRESS"),
     ] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue the last run that did not finish.")] = False,
-    full: Annotated[bool, typer.Option("--full", help="Scan every file, even unchanged ones.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the last run that did not finish, with its paths and the options not given again.",
+        ),
+    ] = False,
+    full: Annotated[
+        bool | None,
+        typer.Option("--full/--no-full", help="Scan every file, even unchanged ones.", show_default=False),
+    ] = None,
     tenant_pattern: Annotated[
         str | None,
         typer.Option(
@@ -111,26 +128,37 @@ def audit_command(
 
     Exit code 1 when a finding is at or above --fail-on, 3 when some file could not be read at all.
     """
-    if quarantine is not None and not fix:
-        raise typer.BadParameter("--quarantine only makes sense with --fix", param_hint="--quarantine")
     if not paths and not (resume or report_only):
         raise typer.BadParameter("give at least one path (or --resume, --report-only)", param_hint="PATHS")
+    roots = list(paths or [])
+    if resume and not report_only:
+        previous = _resumed_run(db, required=not roots)
+        if previous is not None:  # what is not given again is what the resumed run was started with
+            stored = previous.options
+            roots = roots or previous.roots
+            fix = fix if fix is not None else bool(stored.get("fix"))
+            full = full if full is not None else bool(stored.get("full"))
+            if quarantine is None and fix and stored.get("quarantine"):
+                quarantine = Path(stored["quarantine"])
+            tenant_pattern = tenant_pattern if tenant_pattern is not None else stored.get("tenant_pattern")
+            exclude = exclude if exclude is not None else list(stored.get("exclude") or [])
+    if quarantine is not None and not fix:
+        raise typer.BadParameter("--quarantine only makes sense with --fix", param_hint="--quarantine")
     key = load_or_create_key(key_file)
     if report_only:
         _report(db, None, report_format=report_format, output=output, fail_on=fail_on, failed=0)
         return
     config = AuditConfig(key=key, policy=Policy.from_toml(policy) if policy else Policy(), engine=engine)
-    roots = list(paths or []) or _resumed_roots(db)
     options = AuditOptions(
         roots=roots,
         db_url=db,
         watchlist_url=watchlist,
-        fix=fix,
+        fix=bool(fix),
         quarantine=quarantine,
         workers=workers or default_workers(),
         dask=dask,
         resume=resume,
-        full=full,
+        full=bool(full),
         tenant_pattern=tenant_pattern,
         exclude=list(exclude or []),
     )
@@ -143,15 +171,16 @@ def audit_command(
     _report(db, totals.run_id, report_format=report_format, output=output, fail_on=fail_on, failed=totals.failed)
 
 
-def _resumed_roots(db: str) -> list[str]:
+def _resumed_run(db: str, *, required: bool) -> RunInfo | None:
+    """The run `--resume` continues (`AuditRun` reopens the same one)."""
     inventory = Inventory(db)
     try:
         previous = inventory.unfinished_run()
     finally:
         inventory.close()
-    if previous is None:
+    if previous is None and required:
         raise typer.BadParameter("no unfinished run to resume in this inventory", param_hint="--resume")
-    return previous.roots
+    return previous
 
 
 def _report(
