@@ -143,6 +143,20 @@ def test_validation_errors_do_not_echo_input(client: Any, gw: Gateway) -> None:
     assert_no_leak(response.text, {"slug": secret}, "422 answer")
 
 
+def test_validation_errors_do_not_echo_unknown_keys(client: Any, gw: Gateway) -> None:
+    world = make_world(gw)
+    secret = "ghp_" + "y" * 36
+    response = client.post(
+        "/api/v1/orgs", headers=world["admin"].auth, json={"slug": "fine", "name": "x", secret: 1, "nested": {}}
+    )
+    assert response.status_code == 422
+    assert_no_leak(response.text, {"key": secret}, "422 answer")
+    problems = response.json()["detail"]
+    assert {tuple(p["loc"]) for p in problems if p["type"] == "extra_forbidden"} == {
+        ("body", "<extra field>"),
+    }, problems
+
+
 def test_password_guessing_is_throttled_per_username(client: Any, gw: Gateway) -> None:
     world = make_world(gw, password_for=("customer_b",))
     name = world["customer_b"].username

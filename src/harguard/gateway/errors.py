@@ -3,12 +3,13 @@
 Every error response is `{"detail": message, "code": code}`. Messages come from harguard's
 own exceptions, which never hold a value; anything unexpected becomes a bare 500 with no text
 from the exception, and FastAPI's validation errors lose their `input` echo (a rejected field
-may hold exactly what we must not repeat).
+may hold exactly what we must not repeat) and the name of an unknown field (`<extra field>`).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -101,12 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
-            {
-                "loc": [str(p) for p in e.get("loc", ())],
-                "msg": str(e.get("msg", "invalid")),
-                "type": e.get("type"),
-            }
-            for e in exc.errors()
+            {"loc": _location(e), "msg": str(e.get("msg", "invalid")), "type": e.get("type")} for e in exc.errors()
         ]
         return JSONResponse({"detail": problems, "code": "invalid-request"}, status_code=422)
 
@@ -124,6 +120,14 @@ def install_error_handlers(app: FastAPI) -> None:
         # No message, no traceback text from the exception: it may quote request data.
         log.error("unexpected %s in %s %s", type(exc).__name__, request.method, _route(request))
         return JSONResponse({"detail": "internal error", "code": "internal"}, status_code=500)
+
+
+def _location(error: Any) -> list[str]:
+    """Where the problem is; an unknown field's name is the client's text, so it is not repeated."""
+    loc = [str(part) for part in error.get("loc", ())]
+    if error.get("type") == "extra_forbidden" and loc:
+        loc[-1] = "<extra field>"
+    return loc
 
 
 def _route(request: Request) -> str:
