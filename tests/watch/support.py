@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
+
 from tests.builders import make_entry, make_har
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "DT",
     "IDX",
     "LocalServer",
+    "ResolveTo",
     "SESSION_ID",
     "TENANT",
     "USER_ID",
@@ -59,6 +62,7 @@ def okta_har(
     started: str = "2023-10-02T13:55:00.000Z",
     idx: str = IDX,
     session_id: str = SESSION_ID,
+    sid: str | None = None,
 ) -> dict[str, Any]:
     body = {
         "id": session_id,
@@ -70,7 +74,7 @@ def okta_har(
     }
     entry = make_entry(
         url="https://example.okta.com/api/v1/sessions/me",
-        cookies=[("idx", idx), ("DT", DT)],
+        cookies=[("idx", idx), ("DT", DT), *([("sid", sid)] if sid else [])],
         started=started,
         body=json.dumps(body),
     )
@@ -249,6 +253,21 @@ def serve(route: Route) -> Iterator[LocalServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(5)
+
+
+class ResolveTo(httpx.HTTPTransport):
+    """An httpx transport that sends requests for `host` to a local server: the test's stand-in
+    for DNS, so a call to `https://example.okta.com` really goes over HTTP to `LocalServer`."""
+
+    def __init__(self, host: str, server: LocalServer) -> None:
+        super().__init__()
+        self.host = host
+        self.target = httpx.URL(server.url)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == self.host:
+            request.url = request.url.copy_with(scheme="http", host=self.target.host, port=self.target.port)
+        return super().handle_request(request)
 
 
 def json_response(

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from typer.testing import CliRunner
 
 from harguard.cli.app import app
-from harguard.watch.playbooks import ActionLog
+from harguard.watch.playbooks import ActionLog, Runner
 from tests.harness import KEY
 from tests.leaks import assert_no_leak
 from tests.watch.support import (
@@ -20,7 +22,9 @@ from tests.watch.support import (
     IDX,
     TENANT,
     USER_ID,
+    LocalServer,
     Request,
+    ResolveTo,
     json_response,
     okta_event,
     okta_har,
@@ -54,7 +58,16 @@ class Cli:
         return str(path)
 
 
-def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path) -> None:
+def _resolving(monkeypatch: pytest.MonkeyPatch, host: str, server: LocalServer) -> None:
+    """The CLI's playbook runners send `host`'s requests to the local server (a DNS stand-in)."""
+
+    def runner(**kwargs: Any) -> Runner:
+        return Runner(client=httpx.Client(transport=ResolveTo(host, server)), **kwargs)
+
+    monkeypatch.setattr("harguard.cli.watch.Runner", runner)
+
+
+def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     answers = iter([json_response(429, {}, {"Retry-After": "0"}), (204, {}, b"")])
 
     def okta(request: Request) -> tuple[int, dict[str, str], bytes]:
@@ -63,6 +76,7 @@ def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path) -> No
         return 204, {}, b""
 
     with serve(okta) as server:
+        _resolving(monkeypatch, "example.okta.com", server)  # the HAR's Okta org
         cli = Cli(tmp_path, server.url)
         har = tmp_path / "okta-admin.har"
         har.write_text(json.dumps(okta_har()))
@@ -76,6 +90,8 @@ def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path) -> No
             "--uploaded-at",
             "2023-10-02T14:00:00Z",
             "--revoke-okta-session",
+            "--okta-org",
+            "https://example.okta.com",
             "-c",
             str(cli.config),
         )  # dry run: nothing sent
@@ -90,13 +106,15 @@ def test_intake_revoke_respond_use_after_revoke_and_bundle(tmp_path: Path) -> No
             "--uploaded-at",
             "2023-10-02T14:00:00Z",
             "--revoke-okta-session",
+            "--okta-org",
+            "https://example.okta.com",
             "--live",
             "-c",
             str(cli.config),
         )
-        assert [(r.method, r.path, r.headers["cookie"]) for r in server.requests] == [
-            ("DELETE", "/api/v1/sessions/me", f"idx={IDX}")
-        ] * 2  # 429, then honoured and retried
+        assert [(r.method, r.path, r.headers["cookie"], r.headers["host"]) for r in server.requests] == [
+            ("DELETE", "/api/v1/sessions/me", f"idx={IDX}", "example.okta.com")
+        ] * 2  # 429, then honoured and retried; sent to the cookie's own host
         server.requests.clear()
         # The intake revoke killed the idx session; the replay in the log below is of the DT-linked
         # session handle too, so reset it to live to exercise the incident playbook.
@@ -177,3 +195,28 @@ def test_import_a_gateway_upload_record(tmp_path: Path, sanitizer: Any) -> None:
         ("CASE-7", TENANT, "2023-10-02T14:00:00+00:00")
     }
     assert_no_leak(cli.output, PLANTED, where="CLI output")
+
+
+SID = "102Classic0sid9Rt5Vb3Yc6Nd1Gf0JhQw"  # planted: an Okta Classic session cookie
+
+
+def test_intake_revoke_sends_each_cookie_by_its_own_name_and_only_to_its_own_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = {**PLANTED, "sid": SID}
+    with serve(lambda request: (204, {}, b"")) as server:
+        _resolving(monkeypatch, "example.okta.com", server)
+        cli = Cli(tmp_path, server.url)  # the config's org is another host than the HAR's
+        har = tmp_path / "okta-admin.har"
+        har.write_text(json.dumps(okta_har(sid=SID)))
+        cli("import", str(har), "--uploaded-at", "2023-10-02T14:00:00Z", "--revoke-okta-session", "--live",
+            "-c", str(cli.config))  # fmt: skip
+        assert server.requests == [] and cli.output.count("okta.session-revoke skipped") == 2
+        cli("import", str(har), "--uploaded-at", "2023-10-02T14:00:00Z", "--revoke-okta-session", "--live",
+            "--okta-org", "https://example.okta.com/", "-c", str(cli.config))  # fmt: skip
+    assert sorted((r.method, r.path, r.headers["cookie"], r.headers["host"]) for r in server.requests) == [
+        ("DELETE", "/api/v1/sessions/me", f"idx={IDX}", "example.okta.com"),
+        ("DELETE", "/api/v1/sessions/me", f"sid={SID}", "example.okta.com"),
+    ]
+    written = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".har")
+    assert_no_leak(written + cli.output.encode(), planted, where="database, action log, CLI output")

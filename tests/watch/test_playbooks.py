@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from harguard.watch.playbooks import ActionLog, GoogleSignOut, OAuthRevoke, Runner, Target
+from harguard.watch.playbooks import ActionLog, GoogleSignOut, OAuthRevoke, OktaSessionRevoke, Runner, Target
 from tests.harness import KEY
 from tests.leaks import assert_no_leak
 from tests.watch.support import serve
@@ -70,3 +70,13 @@ def test_the_action_log_chain_breaks_when_a_line_is_edited(tmp_path: Path) -> No
     edited["outcome"] = "done"
     (tmp_path / "a.jsonl").write_text(json.dumps(edited, sort_keys=True) + "\n" + lines[1] + "\n")
     assert not ActionLog(tmp_path / "a.jsonl").verify()
+
+
+def test_okta_session_revoke_sends_only_okta_session_cookies_under_their_own_name() -> None:
+    playbook = OktaSessionRevoke(org_url="https://example.okta.com")
+    value = "102SessionCookieValue0123456789abcd"
+    (sid,) = playbook.plan(Target(key=KEY, cookie=value, cookie_name="sid"))
+    assert sid.headers["Cookie"] == f"sid={value}" and "sid cookie" in sid.url_template
+    (idx,) = playbook.plan(Target(key=KEY, cookie=value))
+    assert idx.headers["Cookie"] == f"idx={value}"
+    assert playbook.plan(Target(key=KEY, cookie=value, cookie_name="DT")) == []

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.markup import escape
@@ -183,7 +184,10 @@ def import_command(
             help="Plan (or with --live, call) DELETE /api/v1/sessions/me with the HAR's idx.",
         ),
     ] = False,
-    okta_org: Annotated[str | None, typer.Option("--okta-org", help="Okta org URL for the revoke.")] = None,
+    okta_org: Annotated[
+        str | None,
+        typer.Option("--okta-org", help="Revoke only cookies of this Okta org (each goes to its own host)."),
+    ] = None,
     live: Annotated[bool, typer.Option("--live", help="Execute the revoke (default: dry run).")] = False,
     db: DbOpt = None,
     data_dir: DataDirOpt = None,
@@ -249,18 +253,35 @@ def _is_record(path: Path) -> bool:
 
 
 def _revoke_at_intake(env: _Env, cookies: list[SessionCookie], org: str | None, *, live: bool) -> None:
-    """The opt-in intake-time revoke: the only sanctioned use of a leaked value (anchors §7.8)."""
+    """The opt-in intake-time revoke: the only sanctioned use of a leaked value (anchors §7.8).
+
+    A cookie goes back only to the host it was captured from. A configured org (`--okta-org`, or
+    `okta_org` in the config) is a check, never a destination: a cookie of another host is skipped.
+    """
     org = org or env.config.playbooks.okta_org
+    expected = _host_of(org, what="--okta-org") if org else None
     runner = _runner(env, live=live)
     try:
         for cookie in cookies:
+            if expected is not None and cookie.host != expected:
+                console.print(
+                    f"okta.session-revoke skipped: the {escape(cookie.name)} cookie is for {escape(cookie.host)}, "
+                    f"not the configured org {escape(expected)} (a cookie is only sent to its own host)",
+                    soft_wrap=True,
+                )
+                continue
             playbook = build_playbook(
                 "okta.session-revoke",
-                env.config.playbooks.model_copy(update={"okta_org": org or f"https://{cookie.host}"}),
+                env.config.playbooks.model_copy(update={"okta_org": f"https://{cookie.host}"}),
                 dry_run=not live,
             )
             matches = env.watchlist.lookup([fingerprint(env.key, cookie.value)])
-            target = Target(key=env.key, cookie=cookie.value, exposure_id=matches[0].id if matches else None)
+            target = Target(
+                key=env.key,
+                cookie=cookie.value,
+                cookie_name=cookie.name,
+                exposure_id=matches[0].id if matches else None,
+            )
             for result in runner.run(playbook.plan(target)):
                 console.print(
                     f"okta.session-revoke {result.outcome}: {result.action.url_template} "
@@ -268,6 +289,16 @@ def _revoke_at_intake(env: _Env, cookies: list[SessionCookie], org: str | None, 
                 )
     finally:
         runner.close()
+
+
+def _host_of(url: str, *, what: str) -> str:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise PolicyError(f"{what}: not a URL with a host")
+    return host
 
 
 def _runner(env: _Env, *, live: bool, approve: bool = False) -> Runner:

@@ -26,11 +26,12 @@ from typing import Any
 from ..har.walk import walk_document
 from .events import parse_time
 
-__all__ = ["HarProbe", "SessionCookie", "SessionObject"]
+__all__ = ["SESSION_COOKIES", "HarProbe", "SessionCookie", "SessionObject"]
 
 _MAX_BODY = 2 * 2**20
+SESSION_COOKIES = frozenset({"idx", "sid"})
+"""Okta's session cookies: `idx` (Identity Engine), `sid` (Classic). `DT` is a device token."""
 _OKTA_HOST = re.compile(r"(?:^|\.)(?:okta|oktapreview|okta-emea|okta-gov|okta-mil|trexcloud)\.com$")
-_SESSION_COOKIES = frozenset({"idx", "sid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ class HarProbe:
 
     def cookie(self, name: str, value: str, *, loc: str) -> str:
         host = self.host or ""
-        if ".request.cookie[" in loc and name in _SESSION_COOKIES and _OKTA_HOST.search(host) and value:
+        if ".request.cookie[" in loc and name in SESSION_COOKIES and _OKTA_HOST.search(host) and value:
             found = SessionCookie(host, name, value)
             if found not in self.cookies:
                 self.cookies.append(found)

@@ -1,6 +1,6 @@
 """Response playbooks: plan (pure) → run (dry-run by default) → append-only action log.
 
-okta.session-revoke            DELETE /api/v1/sessions/me with the leaked idx (intake only)
+okta.session-revoke            DELETE /api/v1/sessions/me with the leaked idx/sid (intake only)
 okta.clear-user-sessions       DELETE /api/v1/users/{id}/sessions?oauthTokens=true   (approval)
 oauth.revoke                   RFC 7009 token revocation (intake only: needs the token)
 entra.revoke-sign-in-sessions  POST /v1.0/users/{id}/revokeSignInSessions            (approval)

@@ -28,6 +28,8 @@ class Target:
     user_id: str | None = None
     session_id: str | None = None
     cookie: str | None = field(default=None, repr=False)
+    cookie_name: str = "idx"
+    """The name `cookie` was sent under (`idx` in OIE, `sid` in Classic): it goes back as that."""
     token: str | None = field(default=None, repr=False)
     token_type_hint: str | None = None
     exposure_id: int | None = None

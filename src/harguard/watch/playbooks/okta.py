@@ -1,8 +1,9 @@
 """Okta containment.
 
 - `okta.session-revoke`: `DELETE /api/v1/sessions/me` with `Cookie: idx=<leaked>` (Okta KB,
-  "Invalidate individual sessions in OIE"). Kills exactly that session and needs no admin
-  token, which is why it is opt-in and runs only at intake, before the raw value is discarded.
+  "Invalidate individual sessions in OIE"; Classic's `sid` goes back as `sid`). Kills exactly
+  that session and needs no admin token, which is why it is opt-in and runs only at intake,
+  before the raw value is discarded.
 - `okta.clear-user-sessions`: `DELETE /api/v1/users/{id}/sessions?oauthTokens=true`, every IdP
   session and OAuth token of the user (the Workflows "Clear User Sessions" card). Disruptive:
   approval required.
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from ..._version import __version__
 from .._http import check_url
+from ..probe import SESSION_COOKIES
 from ._base import Action, Playbook, Target
 
 __all__ = ["OktaClearUserSessions", "OktaSessionRevoke"]
@@ -28,18 +30,22 @@ class OktaSessionRevoke(Playbook):
         self.org = check_url(org_url.rstrip("/"), what=self.name)
 
     def plan(self, target: Target) -> list[Action]:
-        if not target.cookie:
+        if not target.cookie or target.cookie_name not in SESSION_COOKIES:
             return []
         return [
             Action(
                 playbook=self.name,
                 method="DELETE",
                 url=f"{self.org}/api/v1/sessions/me",
-                url_template="/api/v1/sessions/me (with the leaked idx cookie)",
+                url_template=f"/api/v1/sessions/me (with the leaked {target.cookie_name} cookie)",
                 target=target.fp(target.cookie),
                 description="revoke exactly the leaked Okta session",
                 disruptive=False,
-                headers={"Cookie": f"idx={target.cookie}", "Accept": "application/json", "User-Agent": _UA},
+                headers={
+                    "Cookie": f"{target.cookie_name}={target.cookie}",
+                    "Accept": "application/json",
+                    "User-Agent": _UA,
+                },
                 exposure_id=target.exposure_id,
                 alert_uid=target.alert_uid,
             )
