@@ -5,18 +5,23 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import gzip
+import io
 import json
 import os
+import random
 import stat
+import string
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from harguard import Sanitizer
-from harguard.audit import audit_file
+from harguard.audit import AuditOptions, AuditRun, Inventory, audit_file, build_report
 from harguard.audit.config import content_hash
 from harguard.audit.fix import StagedWriter
 from harguard.audit.model import FileResult, FileTask
+from harguard.audit.report import render_json
 from harguard.audit.scanner import describe_error
 from harguard.audit.stores.limits import ArchiveLimits
 from harguard.errors import ResidualLeakError
@@ -179,3 +184,59 @@ def test_a_file_over_the_memory_limit_is_refused(tmp_path: Path) -> None:
     info = path.stat()
     error, result = audit_file(FileTask(str(path), info.st_size, info.st_mtime_ns), config)
     assert result is None and error is not None and error.startswith("LimitExceededError")
+
+
+def _zip(members: dict[str, bytes], *, encrypt_first: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    out = bytearray(buffer.getvalue())
+    if encrypt_first:  # mark the first entry encrypted: the archive then cannot be rebuilt
+        for header, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            out[out.index(header) + flag_at] |= 0x1
+    return bytes(out)
+
+
+def test_member_names_and_error_messages_are_sanitized_before_they_are_stored(tmp_path: Path) -> None:
+    """A member name is input and may hold a token; it reaches member paths, messages, the
+    fix error, the inventory and the report only sanitized."""
+    rng = random.Random(5)
+    stripe = "sk_live_" + "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
+    token = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+    cookie = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+    planted = {"stripe": stripe, "token": token, "cookie": cookie}
+    members = {
+        f"enc-{stripe}.log": b"x" * 50,
+        f"{stripe}/app.log": f"ok\n> Cookie: sid={cookie}; a=b\n".encode(),
+        f"token={token}.zip": b"PK\x03\x04" + bytes(300),
+    }
+    store = tmp_path / "store"
+    store.mkdir()
+    path = store / "bundle.zip"
+    path.write_bytes(_zip(members, encrypt_first=True))
+
+    result = _audit(path, fix=True)
+    assert_no_leak(repr(result), planted, "audit result")
+    assert result.fix_error and "cannot be rebuilt" in result.fix_error
+    assert any(m.kind == "zip" and m.error and "not a readable zip" in (m.message or "") for m in result.members)
+    assert sum(1 for m in result.members if "[REDACTED:" in m.member) == 3
+
+    db = tmp_path / "inventory.db"
+    options = AuditOptions(roots=[str(store)], db_url=f"sqlite:///{db}", workers=1, fix=True)
+    run_id = AuditRun(options, CONFIG).execute().run_id
+    inventory = Inventory(f"sqlite:///{db}")
+    report = build_report(inventory, run_id)
+    inventory.close()
+    assert_no_leak(render_json(report), planted, "JSON report")
+    assert_no_leak(b"".join(p.read_bytes() for p in tmp_path.glob("inventory.db*")), planted, "inventory database")
+
+
+def test_an_error_that_names_the_file_is_sanitized(tmp_path: Path) -> None:
+    token = "Zq3xVb8LmN2pR7tY4wK9cD6eH5jA0sUf"
+    path = tmp_path / f"token={token}.har"
+    path.write_text(json.dumps(PLANT.har()))
+    config = dataclasses.replace(CONFIG, limits=ArchiveLimits(max_file_bytes=10))
+    error, result = audit_file(FileTask(str(path), 1, 1), config)
+    assert result is None and error is not None and error.startswith("LimitExceededError: ")
+    assert_no_leak(error, {"token": token}, "error message")

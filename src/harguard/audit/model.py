@@ -2,7 +2,8 @@
 
 They cross process and machine boundaries (a process pool, a Dask cluster), so they are plain
 picklable dataclasses. None holds a value: findings carry kind, rule, location, line and the
-keyed fingerprint; error messages come from harguard's errors, which never quote input.
+keyed fingerprint; error messages and archive member names (input too: a member may be named
+after a token) are sanitized by the worker before they leave it.
 """
 
 from __future__ import annotations

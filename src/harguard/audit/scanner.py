@@ -3,9 +3,10 @@
 `audit_file(task, config)` reads the file, skips it if its keyed content hash is the one the
 inventory already has, opens archives (nested, within limits), scans every member with the
 shared Sanitizer (HARs structurally, everything else as text, line by line), and, when asked
-to fix, stages a sanitized copy beside the file. It never raises: one bad file must not stop
-a run of millions, so it returns `(error, None)` or `(None, result)`, and the same task gives
-the same result in a local process or on a Dask worker.
+to fix, stages a sanitized copy beside the file. Member names and error messages are input
+too (a member may be named after a token): they are sanitized before they are returned. It
+never raises: one bad file must not stop a run of millions, so it returns `(error, None)` or
+`(None, result)`, and the same task gives the same result in a local process or on a Dask worker.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def audit_file(task: FileTask, config: AuditConfig) -> tuple[str | None, FileRes
     try:
         result = _audit(task, config)
     except Exception as exc:  # the run goes on; the error is recorded against this file
-        return describe_error(exc), None
+        return _clean_error(describe_error(exc), config), None
     result.seconds = time.perf_counter() - started
     return None, result
 
@@ -50,6 +51,47 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"{type(exc).__name__}: {exc.strerror or 'I/O error'}"
     return f"internal error ({type(exc).__name__})"
+
+
+_WITHHELD = "message withheld: it could not be sanitized"
+
+
+def _clean(sanitizer: Sanitizer, text: str, *, name: str) -> str | None:
+    """`text` sanitized, or None if even its sanitized form would hold a secret."""
+    try:
+        clean, _ = sanitizer.sanitize_text(text, name=name)
+    except HarguardError:
+        return None
+    return clean
+
+
+def _clean_error(error: str, config: AuditConfig) -> str:
+    """An error message names what failed, and a member may be named after a token: sanitize it."""
+    try:
+        clean = _clean(sanitizer_for(config), error, name="error message")
+    except Exception:  # the sanitizer cannot be built: keep the error class only
+        clean = None
+    if clean is not None:
+        return clean
+    cls, colon, _ = error.partition(":")
+    return f"{cls}: {_WITHHELD}" if colon else error  # without a colon it is our own text
+
+
+def _clean_result(result: FileResult, sanitizer: Sanitizer, key: bytes) -> None:
+    """Archive member names and messages are input, stored in the inventory and shown in
+    reports: they are sanitized here. The stored file's own path is kept (it finds the file)."""
+    names: dict[str, str] = {}
+    for member in result.members:
+        if member.member:
+            if member.member not in names:
+                raw = member.member
+                withheld = f"[member name withheld:{bytes_hash(raw.encode('utf-8', 'surrogateescape'), key)[:12]}]"
+                names[raw] = _clean(sanitizer, raw, name="file name") or withheld
+            member.member = names[member.member]
+        if member.message:
+            member.message = _clean(sanitizer, member.message, name="error message") or _WITHHELD
+    if result.fix_error:
+        result.fix_error = _clean(sanitizer, result.fix_error, name="error message") or _WITHHELD
 
 
 def _audit(task: FileTask, config: AuditConfig) -> FileResult:
@@ -76,6 +118,7 @@ def _audit(task: FileTask, config: AuditConfig) -> FileResult:
         _audit_text_stream(result, sanitizer, task=task, config=config, kind=kind)
     else:
         _audit_in_memory(result, sanitizer, data, config=config, fix=task.fix, name=name)
+    _clean_result(result, sanitizer, config.key)
     return result
 
 
