@@ -66,7 +66,7 @@ def _store(config: Path | None) -> Iterator[tuple[Gateway, Store]]:
 def _audit(gw: Gateway, store: Store, action: str, **fields: Any) -> None:
     from ..gateway.audit import Client
 
-    gw.audit.record(store.who, action, client=Client(), session=store.session, **fields)
+    gw.audit.add(store, action, client=Client(), **fields)  # committed when `_store` ends
 
 
 @admin_app.command("migrate")
@@ -140,7 +140,7 @@ def list_orgs_command(config: ConfigOpt = None) -> None:
     with _store(config) as (gw, store):
         table = Table("slug", "name", "retention (days)", "id")
         for org in store.list_orgs():
-            table.add_row(org.slug, org.name, str(org.retention_days or gw.settings.default_retention_days), org.id)
+            table.add_row(org.slug, org.name, str(gw.settings.retention_for(org.retention_days)), org.id)
     out.print(table)
 
 

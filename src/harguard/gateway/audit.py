@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from .store import Identity
+from .store import Identity, Store
 from .tables import AuditAlert, AuditEvent, utcnow
 
 __all__ = ["READ_ACTIONS", "AuditLog", "Client"]
@@ -89,6 +89,16 @@ class AuditLog:
             own.add(event)
         if who is not None and who.user_id and outcome == "ok" and action in READ_ACTIONS:
             self._check_alerts(who)
+
+    def add(self, store: Store, action: str, *, client: Client, **fields: Any) -> None:
+        """Record a change by the store's caller in the store's session: it is committed with
+        the change, or not at all. `fields` as for `record`."""
+        self.record(store.who, action, client=client, session=store.session, **fields)
+
+    def commit(self, store: Store, action: str, *, client: Client, **fields: Any) -> None:
+        """`add`, then commit the store's session: the change and its event land together."""
+        self.add(store, action, client=client, **fields)
+        store.session.commit()
 
     def _check_alerts(self, who: Identity) -> None:
         now = utcnow()

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import deque
 from datetime import timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,15 +24,13 @@ from .tables import ApiToken, User, WebSession, utcnow
 
 __all__ = ["LoginThrottle", "authenticate_session", "authenticate_token", "login", "logout"]
 
+T = TypeVar("T", ApiToken, WebSession)
+
 
 def authenticate_token(session: Session, token: str) -> Identity | None:
     if not token.startswith(security.TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = session.execute(
-        sa.select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == security.hash_token(token))
-    ).first()
+    row = _with_user(session, ApiToken, ApiToken.token_hash, token)
     if row is None:
         return None
     api_token, user = row
@@ -49,17 +48,24 @@ def authenticate_token(session: Session, token: str) -> Identity | None:
 def authenticate_session(session: Session, value: str) -> Identity | None:
     if not value or len(value) > 200:
         return None
-    row = session.execute(
-        sa.select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.id == security.hash_token(value))
-    ).first()
+    row = _with_user(session, WebSession, WebSession.id, value)
     if row is None:
         return None
     web_session, user = row
     if not user.active or web_session.expires_at <= utcnow():
         return None
     return identity_for(session, user, via="session", session_value=value)
+
+
+def _with_user(
+    session: Session, table: type[T], hash_column: sa.orm.InstrumentedAttribute[str], value: str
+) -> tuple[T, User] | None:
+    """The row of `table` (tokens or sessions) whose `hash_column` holds the hash of `value`,
+    with its user."""
+    row = session.execute(
+        sa.select(table, User).join(User, User.id == table.user_id).where(hash_column == security.hash_token(value))
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def login(

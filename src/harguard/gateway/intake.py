@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import EncodingError, InputError, NotHARError
-from ..har.load import LoadLimits, decode_text, unpack
+from ..har.load import LoadLimits, decode_utf8, unpack
 from ..pipeline import Sanitizer
 from ..report.manifest import Report
 from .errors import UnsupportedMediaError
@@ -157,15 +157,10 @@ def _one(sanitizer: Sanitizer, name: str, kind: str, data: bytes) -> Sanitized:
 
 
 def _text(sanitizer: Sanitizer, name: str, data: bytes, *, json: bool) -> Sanitized:
-    raw, _ = decode_text(data, name=name)
+    text = decode_utf8(data, name=name)
     del data
-    if b"\x00" in raw[:8192]:
+    if "\x00" in text[:8192]:
         raise EncodingError(f"{name}: binary data, not a text log")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"{name}: not valid UTF-8 (at byte {exc.start})") from None
-    del raw
     sanitized, report = sanitizer.sanitize_text(text, name=name)
     media = "application/json" if json else "text/plain; charset=utf-8"
     return Sanitized(name, "text", media, sanitized.encode("utf-8"), report)

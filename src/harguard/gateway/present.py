@@ -14,6 +14,7 @@ from .schemas import (
     SummaryPublic,
     UserPublic,
 )
+from .settings import GatewaySettings
 from .tables import Case, FindingRow, Org, StoredFile, User
 
 __all__ = ["case_public", "file_public", "finding_public", "org_public", "user_public"]
@@ -21,13 +22,13 @@ __all__ = ["case_public", "file_public", "finding_public", "org_public", "user_p
 API = "/api/v1"
 
 
-def org_public(org: Org, *, default_retention: int) -> OrgPublic:
+def org_public(org: Org, *, settings: GatewaySettings) -> OrgPublic:
     return OrgPublic(
         id=org.id,
         slug=org.slug,
         name=org.name,
         retention_days=org.retention_days,
-        effective_retention_days=org.retention_days or default_retention,
+        effective_retention_days=settings.retention_for(org.retention_days),
         created_at=org.created_at,
     )
 

@@ -39,7 +39,7 @@ def purge(gw: Gateway, *, now: datetime | None = None, dry_run: bool = False, ac
     with gw.sessions() as session:
         orgs = session.execute(sa.select(Org.id, Org.retention_days)).all()
     for org_id, days in orgs:
-        cutoff = now - timedelta(days=days or gw.settings.default_retention_days)
+        cutoff = now - timedelta(days=gw.settings.retention_for(days))
         while True:
             deleted = _purge_batch(gw, org_id=org_id, cutoff=cutoff, dry_run=dry_run, actor=actor)
             files += len(deleted)

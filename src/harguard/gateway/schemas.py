@@ -9,9 +9,11 @@ own credential, shown once to the person who asked for it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from .store import Role
 
 __all__ = [
     "AuditAlertPublic",
@@ -40,7 +42,6 @@ __all__ = [
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$"
 REF = r"^[A-Za-z0-9][A-Za-z0-9._:#/-]{0,63}$"
-Role = Literal["admin", "support", "customer"]
 
 
 class _In(BaseModel):

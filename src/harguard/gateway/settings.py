@@ -83,6 +83,10 @@ class GatewaySettings(Settings):
     def url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.port}"
 
+    def retention_for(self, days: int | None) -> int:
+        """Days files are kept: an organisation's own `days`, else the default."""
+        return days or self.default_retention_days
+
     def workers(self) -> int:
         return self.sanitizer_workers or max(1, min(os.cpu_count() or 1, 8))
 

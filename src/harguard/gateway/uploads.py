@@ -85,7 +85,7 @@ async def receive_upload(
         sum(len(r.report.findings) for r in results),
         time.perf_counter() - started,
     )
-    retention = org.retention_days or gw.settings.default_retention_days
+    retention = gw.settings.retention_for(org.retention_days)
     return UploadPublic(
         upload_id=upload_id,
         case_id=case.id,

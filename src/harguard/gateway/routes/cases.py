@@ -46,16 +46,7 @@ def create_case(body: CaseCreate, store: StoreDep, gw: GatewayDep, client: Clien
     with gw.pool.lease() as sanitizer:  # people paste tokens into titles too
         title, _ = sanitizer.sanitize_text(body.title, name="case title")
     case = store.create_case(org_ref=body.org, title=title[:500], ref=body.ref)
-    gw.audit.record(
-        store.who,
-        "case.create",
-        client=client,
-        org_id=case.org_id,
-        object_type="case",
-        object_id=case.id,
-        session=store.session,
-    )
-    store.session.commit()
+    gw.audit.commit(store, "case.create", client=client, org_id=case.org_id, object_type="case", object_id=case.id)
     return case_publics(store, [case])[0]
 
 

@@ -55,7 +55,7 @@ def audited(
 
 def retention_days_of(store: Store, gw: Gateway, org_id: str) -> int:
     org = store.session.get(Org, org_id)
-    return (org.retention_days if org else None) or gw.settings.default_retention_days
+    return gw.settings.retention_for(org.retention_days if org else None)
 
 
 @router.get("/cases/{case_id}/files", summary="Files of a case (audited as a listing)")
@@ -180,16 +180,7 @@ def export(
 @router.delete("/files/{file_id}", status_code=204, summary="Delete a file now: blob and rows")
 def delete_file(file_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep) -> Response:
     stored = audited(gw, store, client, "file.delete", "file", file_id, lambda: store.delete_file(file_id))
-    gw.audit.record(
-        store.who,
-        "file.delete",
-        client=client,
-        org_id=stored.org_id,
-        object_type="file",
-        object_id=stored.id,
-        session=store.session,
-    )
-    store.session.commit()
+    gw.audit.commit(store, "file.delete", client=client, org_id=stored.org_id, object_type="file", object_id=stored.id)
     gw.blobs.delete(stored.blob_id)
     return Response(status_code=204)
 

@@ -15,29 +15,19 @@ router = APIRouter(prefix="/orgs", tags=["orgs"])
 
 @router.get("", summary="Organisations visible to the caller")
 def list_orgs(store: StoreDep, gw: GatewayDep) -> list[OrgPublic]:
-    days = gw.settings.default_retention_days
-    return [org_public(o, default_retention=days) for o in store.list_orgs()]
+    return [org_public(o, settings=gw.settings) for o in store.list_orgs()]
 
 
 @router.post("", status_code=201, summary="Create an organisation (admin)")
 def create_org(body: OrgCreate, store: StoreDep, gw: GatewayDep, client: ClientDep) -> OrgPublic:
     org = store.create_org(slug=body.slug, name=body.name, retention_days=body.retention_days)
-    gw.audit.record(
-        store.who,
-        "org.create",
-        client=client,
-        org_id=org.id,
-        object_type="org",
-        object_id=org.id,
-        session=store.session,
-    )
-    store.session.commit()
-    return org_public(org, default_retention=gw.settings.default_retention_days)
+    gw.audit.commit(store, "org.create", client=client, org_id=org.id, object_type="org", object_id=org.id)
+    return org_public(org, settings=gw.settings)
 
 
 @router.get("/{org}", summary="One organisation, by slug or id")
 def get_org(org: str, store: StoreDep, gw: GatewayDep) -> OrgPublic:
-    return org_public(store.get_org(org), default_retention=gw.settings.default_retention_days)
+    return org_public(store.get_org(org), settings=gw.settings)
 
 
 @router.patch("/{org}", summary="Rename or change retention (admin)")
@@ -48,15 +38,13 @@ def update_org(org: str, body: OrgUpdate, store: StoreDep, gw: GatewayDep, clien
         retention_days=body.retention_days,
         clear_retention="retention_days" in body.model_fields_set,
     )
-    gw.audit.record(
-        store.who,
+    gw.audit.commit(
+        store,
         "org.update",
         client=client,
         org_id=updated.id,
         object_type="org",
         object_id=updated.id,
-        session=store.session,
         detail={"retention_days": updated.retention_days},
     )
-    store.session.commit()
-    return org_public(updated, default_retention=gw.settings.default_retention_days)
+    return org_public(updated, settings=gw.settings)

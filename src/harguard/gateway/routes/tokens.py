@@ -17,16 +17,14 @@ router = APIRouter(prefix="/tokens", tags=["tokens"])
 
 def issue_token(store: Store, gw: Gateway, client: Client, *, user_ref: str, body: TokenCreate) -> TokenCreated:
     token, value = store.create_token(user_ref=user_ref, name=body.name, expires_days=body.expires_days)
-    gw.audit.record(
-        store.who,
+    gw.audit.commit(
+        store,
         "token.create",
         client=client,
         object_type="token",
         object_id=token.id,
-        session=store.session,
         detail={"user_id": token.user_id},
     )
-    store.session.commit()
     return TokenCreated(**TokenPublic.model_validate(token).model_dump(), token=value)
 
 
@@ -43,13 +41,5 @@ def create_token(body: TokenCreate, store: StoreDep, gw: GatewayDep, client: Cli
 @router.delete("/{token_id}", summary="Revoke a token")
 def revoke_token(token_id: str, store: StoreDep, gw: GatewayDep, client: ClientDep) -> TokenPublic:
     token = store.revoke_token(token_id)
-    gw.audit.record(
-        store.who,
-        "token.revoke",
-        client=client,
-        object_type="token",
-        object_id=token.id,
-        session=store.session,
-    )
-    store.session.commit()
+    gw.audit.commit(store, "token.revoke", client=client, object_type="token", object_id=token.id)
     return TokenPublic.model_validate(token)

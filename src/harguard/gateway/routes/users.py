@@ -27,17 +27,15 @@ def create_user(body: UserCreate, store: StoreDep, gw: GatewayDep, client: Clien
         org_ref=body.org,
         password=body.password.get_secret_value() if body.password else None,
     )
-    gw.audit.record(
-        store.who,
+    gw.audit.commit(
+        store,
         "user.create",
         client=client,
         org_id=user.org_id,
         object_type="user",
         object_id=user.id,
-        session=store.session,
         detail={"role": user.role},
     )
-    store.session.commit()
     return user_public(user)
 
 
@@ -60,16 +58,14 @@ def update_user(user: str, body: UserUpdate, store: StoreDep, gw: GatewayDep, cl
         wanted = {store.get_org(o).slug for o in body.orgs}
         store.assign(found.id, sorted(wanted - current))
         store.assign(found.id, sorted(current - wanted), remove=True)
-    gw.audit.record(
-        store.who,
+    gw.audit.commit(
+        store,
         "user.update",
         client=client,
         object_type="user",
         object_id=found.id,
-        session=store.session,
         detail={"fields": sorted(body.model_fields_set)},
     )
-    store.session.commit()
     return user_public(found, orgs=store.assigned_orgs(found.id))
 
 
