@@ -119,3 +119,38 @@ def test_only_values_shaped_like_our_fingerprints_are_taken_as_such() -> None:
     assert ctx.presented_fp(hex_session_id, source="t") == fingerprint(KEY, hex_session_id)
     assert ctx.presented_fp(f"hm1:{full[:15]}", source="t") == fingerprint(KEY, f"hm1:{full[:15]}")
     assert sum(ctx.notes.values()) == 2
+
+
+UA_TOKEN = "20111aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcd"  # planted: a token a client put in its UA
+LEAKY_UA = f"MyApp/1.0 (+https://example.com/cb?sessionToken={UA_TOKEN}&x=1)"
+
+
+def test_user_agents_are_scrubbed_before_the_session_memory_is_saved(
+    watchlist: Watchlist, guard: OutboundGuard, tmp_path: Path
+) -> None:
+    log = tmp_path / "app.jsonl"
+    log.write_text(
+        "".join(
+            json.dumps({"time": f"2024-03-01T12:0{i}:00+00:00", "ip": "198.51.100.7", "ua": LEAKY_UA, "session_uid": s})
+            + "\n"
+            for i, s in enumerate(("app-session-one", "app-session-one", "app-session-two"))
+        )
+    )
+    state = StateStore(tmp_path / "state")
+    monitor = Monitor(watchlist=watchlist, guard=guard)
+    Feed(monitor, IngestContext(key=KEY), state=state).ingest_files([log], ingestor_for("jsonl"))
+    saved = state.path.read_text()
+    assert_no_leak(saved, {"ua-token": UA_TOKEN}, where="state file")
+    sessions = json.loads(saved)["state"]["monitor"]["sessions"]
+    assert [len(s["contexts"]) for s in sessions.values()] == [1, 1]  # the same UA is still one context
+    (agent,) = {c["user_agent"] for s in sessions.values() for c in s["contexts"]}
+    assert agent.startswith("MyApp/1.0 (+https://example.com/cb?sessionToken=[REDACTED:")
+
+    # A state saved before user agents were scrubbed is cleaned when it is loaded.
+    old = json.loads(saved)
+    for session in old["state"]["monitor"]["sessions"].values():
+        for context in session["contexts"]:
+            context["user_agent"] = LEAKY_UA
+    state.path.write_text(json.dumps(old))
+    Feed(Monitor(watchlist=watchlist, guard=guard), IngestContext(key=KEY), state=state).save()
+    assert_no_leak(state.path.read_text(), {"ua-token": UA_TOKEN}, where="state file after a restore")

@@ -6,6 +6,8 @@ everything else, so a placeholder in an alert matches the one in the sanitized H
 - `scrub(alert)` before an alert is stored or sent: an event may carry a token by accident (a
   `requestUri` with `?sessionToken=`, a UA with a key in it); it is replaced by its placeholder.
   If the scan itself fails, the evidence is withheld rather than risked (fail closed).
+- `scrub_text(text)` for what is kept rather than sent: the user agents in the saved session
+  memory (the monitor's state file) go through it before they are stored.
 - `check(payload)` on every serialized outbound payload, in the sink's own format: anything the
   scan would still change is refused (`ResidualLeakError`) and the payload is not sent.
 """
@@ -68,6 +70,14 @@ class OutboundGuard:
             return Alert.from_dict({**json.loads(new), "dedup_key": alert.dedup_key})
         except (ValueError, KeyError):
             return _withheld(alert)
+
+    def scrub_text(self, text: str, *, name: str) -> str | None:
+        """`text` with anything the core would redact replaced by placeholders; None when the
+        scan fails (fail closed: the caller drops the text rather than keep it unscanned)."""
+        try:
+            return self._scan(text, name=name)[0]
+        except HarguardError:
+            return None
 
     def check(self, payload: bytes | str, *, what: str) -> None:
         """Raise ResidualLeakError unless the payload passes the scan unchanged."""

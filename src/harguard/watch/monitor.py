@@ -54,7 +54,9 @@ class Monitor:
         self.store = store if store is not None else AlertStore(watchlist.engine)
         self.matcher = matcher or Matcher(watchlist)
         self.tracker = SessionTracker(
-            max_sessions=self.config.max_sessions, idle=timedelta(hours=self.config.max_session_hours)
+            max_sessions=self.config.max_sessions,
+            idle=timedelta(hours=self.config.max_session_hours),
+            scrub=lambda user_agent: guard.scrub_text(user_agent, name="user-agent"),
         )
         self._emitted: dict[str, int] = {}
         self._processed = 0

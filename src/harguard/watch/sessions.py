@@ -2,9 +2,10 @@
 seen in, when, and on which kind of event. Detectors compare a new event with it.
 
 Sessions are keyed by a keyed fingerprint of the session handle (or of the presented session
-credential), never the handle. A session keeps at most `MAX_CONTEXTS` distinct contexts, and
-sessions idle longer than the configured lifetime (by event time) are forgotten, so memory is
-bounded however long the monitor follows. The whole tracker round-trips through JSON, so a
+credential), never the handle, and user agents are kept as the outbound guard scrubbed them. A
+session keeps at most `MAX_CONTEXTS` distinct contexts, and sessions idle longer than the
+configured lifetime (by event time) are forgotten, so memory is bounded however long the
+monitor follows. The whole tracker round-trips through JSON, so a
 restarted monitor resumes with the baselines it had.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,6 +24,7 @@ from .network import network_of
 __all__ = ["Context", "SessionState", "SessionTracker", "activity_kind", "km_between"]
 
 MAX_CONTEXTS = 32
+_UA_CACHE = 16_384
 START_EVENTS = frozenset({"user.session.start"})
 SSO_EVENTS = frozenset({"user.authentication.sso"})
 EVALUATE_EVENTS = frozenset({"policy.evaluate_sign_on"})
@@ -55,11 +58,12 @@ class Context:
     lon: float | None = None
     kinds: set[str] = field(default_factory=set)
 
-    def same(self, event: Event) -> bool:
+    def same(self, event: Event, user_agent: str | None) -> bool:
+        """The event was seen in this context (`user_agent`: the event's, as the tracker keeps it)."""
         return (self.asn, self.ip, self.user_agent, self.device) == (
             event.asn,
             event.src_ip,
-            event.user_agent,
+            user_agent,
             event.device_uid,
         )
 
@@ -121,12 +125,37 @@ class SessionState:
 
 
 class SessionTracker:
-    """Session key → state, least recently seen first; bounded in count and in event time."""
+    """Session key → state, least recently seen first; bounded in count and in event time.
 
-    def __init__(self, *, max_sessions: int = 200_000, idle: timedelta = timedelta(hours=24)) -> None:
+    `scrub` cleans a user agent before it is kept (a UA can carry a token, and the tracker is
+    saved to the state file): the monitor passes the outbound guard's `scrub_text`. Its result
+    is cached per distinct user agent, which repeat on nearly every line.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_sessions: int = 200_000,
+        idle: timedelta = timedelta(hours=24),
+        scrub: Callable[[str], str | None] | None = None,
+    ) -> None:
         self.sessions: OrderedDict[str, SessionState] = OrderedDict()
         self.max_sessions = max_sessions
         self.idle = idle
+        self.scrub = scrub
+        self._scrubbed: dict[str, str | None] = {}
+
+    def user_agent(self, value: str | None) -> str | None:
+        """A user agent as the tracker keeps it: through `scrub`, if any."""
+        if value is None or self.scrub is None:
+            return value
+        try:
+            return self._scrubbed[value]
+        except KeyError:
+            if len(self._scrubbed) >= _UA_CACHE:
+                self._scrubbed.clear()
+            found = self._scrubbed[value] = self.scrub(value)
+            return found
 
     def get(self, key: str | None) -> SessionState | None:
         return self.sessions.get(key) if key else None
@@ -151,8 +180,9 @@ class SessionTracker:
             self.sessions.popitem(last=False)
 
     def _add_context(self, state: SessionState, event: Event, kind: str) -> None:
+        user_agent = self.user_agent(event.user_agent)
         for context in state.contexts:
-            if context.same(event):
+            if context.same(event, user_agent):
                 context.first, context.last = min(context.first, event.time), max(context.last, event.time)
                 context.kinds.add(kind)
                 return
@@ -166,7 +196,7 @@ class SessionTracker:
                 asn=event.asn,
                 network=network_of(event.src_ip) if event.src_ip else None,
                 ip=event.src_ip,
-                user_agent=event.user_agent,
+                user_agent=user_agent,
                 device=event.device_uid,
                 proxy=event.is_proxy,
                 country=event.country,
@@ -194,6 +224,9 @@ class SessionTracker:
 
     def restore(self, data: dict[str, Any]) -> None:
         self.sessions = OrderedDict((k, SessionState.from_dict(v)) for k, v in data.items())
+        for state in self.sessions.values():  # a state saved before user agents were scrubbed
+            for context in state.contexts:
+                context.user_agent = self.user_agent(context.user_agent)
 
 
 def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
