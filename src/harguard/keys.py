@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import PolicyError
 
-__all__ = ["default_key_path", "load_or_create_key", "parse_key"]
+__all__ = ["default_key_path", "load_or_create_key", "parse_key", "read_key_file"]
 
 ENV_KEY = "HARGUARD_KEY"
 
@@ -43,13 +43,19 @@ def load_or_create_key(path: Path | None = None) -> bytes:
     if os.environ.get(ENV_KEY):
         return parse_key(os.environ[ENV_KEY], source=ENV_KEY)
     path = path or default_key_path()
+    key = read_key_file(path)
+    return key if key is not None else write_new_key(path)
+
+
+def read_key_file(path: Path) -> bytes | None:
+    """The key in a key file, or None if there is no such file; PolicyError if it cannot be read."""
     try:
-        return parse_key(path.read_text(encoding="ascii"), source=str(path))
+        text = path.read_text(encoding="ascii")
     except FileNotFoundError:
-        pass
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path}: cannot read the key file ({type(exc).__name__})") from None
-    return write_new_key(path)
+    return parse_key(text, source=str(path))
 
 
 def write_new_key(path: Path) -> bytes:

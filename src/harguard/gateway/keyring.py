@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from ..errors import PolicyError
-from ..keys import load_or_create_key, parse_key, write_new_key
+from ..keys import load_or_create_key, parse_key, read_key_file, write_new_key
 from .settings import GatewaySettings
 
 __all__ = ["Keys", "resolve_keys"]
@@ -63,13 +63,10 @@ def _data_key(settings: GatewaySettings) -> bytes:
             source="HARGUARD_DATA_KEY",
         )
     path = settings.resolved_data_key_file()
-    if path.exists():
-        _warn_if_readable(path)
-        try:
-            text = path.read_text(encoding="ascii")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"{path}: cannot read the data key file ({type(exc).__name__})") from None
-        return _check_data_key(parse_key(text, source=str(path)), source=str(path))
+    _warn_if_readable(path)
+    key = read_key_file(path)
+    if key is not None:
+        return _check_data_key(key, source=str(path))
     if not settings.is_dev:
         raise PolicyError(
             "production mode needs the blob data key: set HARGUARD_DATA_KEY or HARGUARD_DATA_KEY_FILE "
