@@ -25,6 +25,7 @@ from harguard.watch.ingest import (
 )
 from harguard.watch.network import AsnTable, is_scripted, network_of, ua_similar
 from tests.harness import KEY
+from tests.leaks import assert_no_leak
 from tests.watch.support import ADMIN_UA, auth0_log, entra_row, json_response, okta_event, serve
 
 CTX = IngestContext(key=KEY)
@@ -133,7 +134,7 @@ def test_nginx_combined_and_json() -> None:
     }
     event = ingestor_for("nginx-json").parse(raw, ctx)
     assert event is not None and event.credential_fps == ("hm1:6b1e0c3a9f2d4e57",) and event.uid == "7f1c"
-    assert "raw-cookie-value" not in repr(event)
+    assert_no_leak(repr(event), {"cookie": "raw-cookie-value"}, where="repr(event)")
     assert any("raw cookie" in note for note in ctx.notes)
 
 
@@ -257,7 +258,8 @@ def test_okta_poller_honours_rate_limits_and_never_follows_another_host() -> Non
             poller.poll()
         poller.close()
     assert slept == [3.0]
-    assert "another host" in str(caught.value) and "ssws-secret-token" not in str(caught.value)
+    assert "another host" in str(caught.value)
+    assert_no_leak(str(caught.value), {"token": "ssws-secret-token"}, where="error message")
     assert okta.requests[0].headers["authorization"] == "SSWS ssws-secret-token"
     assert "sortOrder=ASCENDING" in okta.requests[0].path
 
