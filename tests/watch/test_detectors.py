@@ -9,6 +9,7 @@ import pytest
 
 from harguard.types import Severity
 from harguard.watch.alerts import Alert
+from harguard.watch.config import DetectionConfig
 from harguard.watch.detectors import default_detectors
 from harguard.watch.guard import OutboundGuard
 from harguard.watch.ingest import IngestContext, ingestor_for
@@ -46,6 +47,16 @@ def test_panther_potentially_stolen_session(
 ) -> None:
     alerts = run(watchlist, guard, START, later("l", **change))
     assert [(a.rule, a.severity) for a in alerts] == expected
+
+
+def test_an_allow_listed_asn_with_another_browser_is_not_drift(watchlist: Watchlist, guard: OutboundGuard) -> None:
+    vpn = later("v", asn=64511, ip="192.0.2.8", ua=ATTACKER_UA)
+    config = DetectionConfig(allow_asns=frozenset({64511}))
+    monitor = Monitor(watchlist=watchlist, guard=guard, config=config)
+    ctx = IngestContext(key=KEY)
+    events = [ingestor_for("okta").parse(r, ctx) for r in (START, vpn)]
+    assert monitor.process(e for e in events if e is not None) == []
+    assert [a.rule for a in run(watchlist, guard, START, vpn)] == ["watch.drift.asn-ua"]  # not allow-listed
 
 
 def test_okta_internal_actors_are_excluded(watchlist: Watchlist, guard: OutboundGuard) -> None:

@@ -13,6 +13,7 @@ is enough. A network change alone, same browser and device, is a VPN toggle (Pan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from ..config import DetectionConfig
 from ..events import Event
 from ..network import is_scripted, network_of, ua_similar
-from ..sessions import SessionState, km_between
+from ..sessions import Context, SessionState, km_between
 from ..watchlist import Exposure
 
 __all__ = ["Baseline", "Diff", "compare"]
@@ -59,23 +60,34 @@ class Baseline:
             if isinstance(ip, str) and network_of(ip):
                 b.ips.add(ip)
                 b.networks.add(network_of(ip) or "")
-        for c in session.before(until) if session else ():
-            if c.asn is not None:
-                b.asns.add(c.asn)
-            if c.network:
-                b.networks.add(c.network)
-            if c.ip:
-                b.ips.add(c.ip)
-            if c.device:
-                b.devices.add(c.device)
-            if c.country:
-                b.countries.add(c.country)
-            if c.user_agent and c.user_agent not in b.user_agents:
-                b.user_agents.append(c.user_agent)
-            if c.lat is not None and c.lon is not None and (b.last_geo is None or c.last > b.last_geo[2]):
-                b.last_geo = (c.lat, c.lon, c.last)
+        b.add_contexts(session.before(until) if session else ())
         b.asns |= set(config.allow_asns)
         return b
+
+    @classmethod
+    def of_contexts(cls, contexts: Iterable[Context], *, config: DetectionConfig) -> Baseline:
+        """The baseline of some of a session's contexts alone (the drift rules: start and SSO)."""
+        b = cls()
+        b.add_contexts(contexts)
+        b.asns |= set(config.allow_asns)
+        return b
+
+    def add_contexts(self, contexts: Iterable[Context]) -> None:
+        for c in contexts:
+            if c.asn is not None:
+                self.asns.add(c.asn)
+            if c.network:
+                self.networks.add(c.network)
+            if c.ip:
+                self.ips.add(c.ip)
+            if c.device:
+                self.devices.add(c.device)
+            if c.country:
+                self.countries.add(c.country)
+            if c.user_agent and c.user_agent not in self.user_agents:
+                self.user_agents.append(c.user_agent)
+            if c.lat is not None and c.lon is not None and (self.last_geo is None or c.last > self.last_geo[2]):
+                self.last_geo = (c.lat, c.lon, c.last)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 - `watch.drift.asn-ua` (Panther `okta_potentially_stolen_session`): contexts stored at session
   start / SSO; a later event alerts when its ASN is not among them AND its user agent is
-  dissimilar (SequenceMatcher < 0.95) to all of them. Same ASN, or same UA: quiet.
+  dissimilar (SequenceMatcher < 0.95) to all of them. Same ASN, or same UA: quiet. Through
+  `_compare.compare`, so an allow-listed ASN (`allow_asns`: a VPN, an egress proxy) is never new.
 - `watch.drift.device-token` (Elastic "Multiple Device Token Hashes for Single Okta Session"):
   more than one `dtHash` and more than one IP in one session, start/SSO/evaluate events excluded.
 - `watch.drift.scripted` (Elastic "Okta AiTM Session Cookie Replay"): a session start followed
@@ -18,9 +19,10 @@ from collections.abc import Mapping
 from ...types import Severity
 from ..alerts import Alert, make_alert
 from ..events import Event
-from ..network import is_scripted, network_of, ua_similar
+from ..network import is_scripted
 from ..sessions import SessionState, activity_kind
 from ._base import DetectionContext, Detector, is_internal, playbooks_for
+from ._compare import Baseline, compare
 
 __all__ = ["AsnUaDriftDetector", "DeviceTokenDriftDetector", "ScriptedReplayDetector"]
 
@@ -63,23 +65,11 @@ class AsnUaDriftDetector(Detector):
         stored = session.of_kind("start", "sso")
         if not stored:
             return []
-        if event.asn is not None and all(c.asn is not None for c in stored):
-            known = {c.asn for c in stored}
-            new_place = event.asn not in known
-            previous: list[str] = [str(a) for a in sorted(a for a in known if a is not None)]
-        else:
-            known_nets = {c.network for c in stored}
-            new_place = network_of(event.src_ip or "") not in known_nets
-            previous = sorted(n for n in known_nets if n)
-        uas = [c.user_agent for c in stored if c.user_agent]
-        if not new_place or any(ua_similar(event.user_agent, ua, ctx.config.ua_similarity) for ua in uas):
+        # The shared comparison, so allow-listed ASNs (corporate VPN, egress) are never "new".
+        diff = compare(event, Baseline.of_contexts(stored, config=ctx.config), ctx.config)
+        if not {"new-asn", "new-network"} & set(diff.signals) or "dissimilar-user-agent" not in diff.signals:
             return []
-        evidence = {
-            "asn": {"current": event.asn, "previous": previous[:5]},
-            "ip": event.src_ip,
-            "user_agent": {"current": event.user_agent, "previous": uas[:5]},
-            "event_type": event.activity,
-        }
+        evidence = {**diff.evidence, "event_type": event.activity}
         return [
             _alert(
                 self.rule,
@@ -89,7 +79,7 @@ class AsnUaDriftDetector(Detector):
                 f"session of {event.actor_name or event.actor_uid or '-'} continued from a new network "
                 f"with a dissimilar user agent",
                 evidence,
-                ("new-asn", "dissimilar-user-agent"),
+                tuple(diff.signals),
             )
         ]
 
