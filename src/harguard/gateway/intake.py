@@ -9,8 +9,9 @@ What is accepted, by file name (then by declared content type when the name says
 Names are client input too: every file name is itself run through `sanitize_text` before it is
 shown, stored or put in an error message, and so is the text of every error raised here.
 
-The `Sanitizer` is not thread-safe (its hyperscan scratch space is shared), so the gateway keeps
-a small pool of them, one per worker thread (`SanitizerPool`).
+Sanitizing runs in worker threads, each with a Sanitizer leased from `SanitizerPool`. A
+Sanitizer is safe to share between threads (each thread gets its own hyperscan scratch); the
+pool is there to bound how many uploads are sanitized at once, and so memory.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import EncodingError, InputError, NotHARError
-from ..har.load import LoadLimits, decode_utf8, unpack
+from ..har.load import decode_utf8, unpack
 from ..pipeline import Sanitizer
 from ..report.manifest import Report
 from .errors import UnsupportedMediaError
@@ -91,23 +92,23 @@ def _safe_name(sanitizer: Sanitizer, name: str) -> str:
     return text[:MAX_NAME]
 
 
-def sanitize_part(sanitizer: Sanitizer, part: Part, *, limits: LoadLimits) -> list[Sanitized]:
+def sanitize_part(sanitizer: Sanitizer, part: Part) -> list[Sanitized]:
     """Sanitize one uploaded file (several documents if it is an archive). Raises InputError
     subclasses (with sanitized messages) or ResidualLeakError; never returns partial results."""
     name = clean_name(sanitizer, part.filename)
     try:
-        return _sanitize(sanitizer, name, part, limits)
+        return _sanitize(sanitizer, name, part)
     except InputError as exc:
         message, _ = sanitizer.sanitize_text(str(exc), name="error message")
         raise type(exc)(message) from None
 
 
-def _sanitize(sanitizer: Sanitizer, name: str, part: Part, limits: LoadLimits) -> list[Sanitized]:
+def _sanitize(sanitizer: Sanitizer, name: str, part: Part) -> list[Sanitized]:
     lowered = name.lower()
     declared = part.content_type.lower()
     kind = _kind_of(lowered, declared)
     data = part.take()
-    documents = unpack(data, name=name, limits=limits)
+    documents = unpack(data, name=name, limits=sanitizer.load_limits)
     del data
     out: list[Sanitized] = []
     for member_name, member in documents:
@@ -127,7 +128,7 @@ def _kind_of(name: str, content_type: str, shown: str | None = None) -> str:
         return "har"
     if name.endswith(".json") or name.endswith(".json.gz"):
         return "har-or-json"
-    if name.endswith(TEXT_SUFFIXES) or name.removesuffix(".gz").endswith(TEXT_SUFFIXES):
+    if name.removesuffix(".gz").endswith(TEXT_SUFFIXES):
         return "text"
     if name.endswith(ARCHIVE_SUFFIXES):
         return "zip" if name.endswith(".zip") else "gzip"

@@ -42,7 +42,6 @@ class Gateway:
     blobs: BlobStore
     metrics: Metrics
     audit: AuditLog
-    load_limits: LoadLimits
     watchlist: Watchlist
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     upload_slots: asyncio.Semaphore = field(init=False)
@@ -92,6 +91,5 @@ def build_gateway(settings: GatewaySettings) -> Gateway:
         blobs=blobs,
         metrics=metrics,
         audit=audit,
-        load_limits=load_limits,
         watchlist=watchlist,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
@@ -27,10 +27,9 @@ from . import security
 from .errors import AccessDeniedError, ConflictError
 from .tables import ApiToken, Assignment, Case, FindingRow, Org, StoredFile, User, WebSession, utcnow
 
-__all__ = ["ROLES", "Identity", "Role", "Store", "identity_for"]
+__all__ = ["Identity", "Role", "Store", "identity_for"]
 
 Role = Literal["admin", "support", "customer"]
-ROLES: tuple[Role, ...] = ("admin", "support", "customer")
 T = TypeVar("T")
 S = TypeVar("S", bound=sa.Select[Any])
 
@@ -56,9 +55,6 @@ class Identity:
 
     def __repr__(self) -> str:
         return f"<Identity {self.username} role={self.role}>"
-
-
-SYSTEM = Identity(user_id="", username="system", role="admin", org_id=None, orgs=frozenset(), via="system")
 
 
 def identity_for(session: Session, user: User, *, via: Any = "token", session_value: str | None = None) -> Identity:
@@ -153,10 +149,6 @@ class Store:
         return case
 
     # -- files -----------------------------------------------------------------------------------
-    def case_for_upload(self, case_id: str) -> Case:
-        case = self.get_case(case_id)  # 404 first: never say "forbidden" about another tenant's case
-        return case
-
     def list_files(self, *, case_id: str | None = None, org_id: str | None = None) -> Sequence[StoredFile]:
         stmt = sa.select(StoredFile).order_by(StoredFile.created_at.desc(), StoredFile.id)
         if case_id is not None:
@@ -301,7 +293,3 @@ class Store:
         token.revoked_at = token.revoked_at or utcnow()
         self.session.flush()
         return token
-
-
-def expires_at(created: datetime, retention_days: int) -> datetime:
-    return created + timedelta(days=retention_days)

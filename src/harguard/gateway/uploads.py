@@ -147,7 +147,7 @@ async def _sanitize_all(gw: Gateway, parts: list[Part]) -> list[Sanitized]:
 
 def _sanitize_one(gw: Gateway, part: Part) -> list[Sanitized]:
     with gw.pool.lease() as sanitizer:
-        return sanitize_part(sanitizer, part, limits=gw.load_limits)
+        return sanitize_part(sanitizer, part)
 
 
 def _persist(
