@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from harguard import Sanitizer
 from harguard.watch.events import Event
 from harguard.watch.index import WatchIndex, prefix_key
+from harguard.watch.intake import import_har
 from harguard.watch.match import Matcher
 from harguard.watch.tables import watch_metadata
 from harguard.watch.watchlist import Exposure, Watchlist, watchlist_metadata
+from tests.watch.support import okta_har
 
 T0 = datetime(2023, 10, 2, 14, 0, tzinfo=UTC)
 
@@ -119,3 +122,20 @@ def test_a_64_bit_prefix_that_collides_is_confirmed_against_the_full_row(sqlite_
     event = Event(time=T0, source="test", uid="1", activity="x", credential_fps=(twin,))
     assert prefix_key(twin) == prefix_key(a)
     assert matcher.match(event) == []
+
+
+def test_a_session_ref_exposure_gets_the_uploaders_context_too(watchlist: Watchlist, sanitizer: Sanitizer) -> None:
+    har = okta_har()
+    entry = har["log"]["entries"][0]
+    entry["request"]["cookies"] = []  # Chrome's "sanitized" export: no cookie left, only the session object
+    entry["request"]["headers"] = [h for h in entry["request"]["headers"] if h["name"].lower() != "cookie"]
+    result = import_har(
+        har,
+        sanitizer=sanitizer,
+        watchlist=watchlist,
+        uploaded_at=T0,
+        uploader={"ip": "198.51.100.7", "asn": 64500},
+    )
+    (ref,) = [e for e in result.exposures if e.kind == "okta-session-ref"]
+    assert (ref.context["uploader_ip"], ref.context["uploader_asn"]) == ("198.51.100.7", 64500)
+    assert all(e.context.get("uploader_ip") == "198.51.100.7" for e in result.exposures)

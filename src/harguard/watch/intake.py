@@ -83,7 +83,6 @@ def import_har(
     exposures = exposures_from_report(
         report, source=source_label, exposed_at=uploaded_at, tenant=tenant, case=case, origin=origin
     )
-    exposures = _with_context(exposures, uploader)
     exposures = _with_session_links(
         exposures,
         probe,
@@ -95,6 +94,8 @@ def import_har(
         case=case,
         origin=origin,
     )
+    # After the links: the session-ref exposure they may add needs the uploader's context too.
+    exposures = _with_context(exposures, uploader)
     rows = list(exposures)
     canaries = 0
     if canary is not None and sanitized is not None:
