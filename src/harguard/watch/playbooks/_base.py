@@ -13,11 +13,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import quote
 
+from ..._version import __version__
 from ...redact.placeholders import fingerprint
+from .._http import check_url
 from ..alerts import Alert
 
-__all__ = ["Action", "Playbook", "Target"]
+__all__ = ["Action", "AdminApiPlaybook", "Playbook", "Target"]
+
+USER_AGENT = f"harguard-watch/{__version__}"
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,49 @@ class Playbook:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+class AdminApiPlaybook(Playbook):
+    """One call to a provider's admin API about one id (by default the user's), authenticated
+    with an admin token: `Authorization: <scheme> <token>` (`Bearer`, or Okta's `SSWS`).
+
+    A subclass sets the `method`, the `path` with one `{}` for the quoted id, the `template` that
+    is shown and logged instead of the URL, and whether the call is `disruptive`.
+    """
+
+    scheme: ClassVar[str] = "Bearer"
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = ""
+    template: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    disruptive: ClassVar[bool] = True
+
+    def __init__(self, *, base_url: str, token: str) -> None:
+        self.base = check_url(base_url.rstrip("/"), what=self.name)
+        self._token = token
+
+    def _id(self, target: Target) -> str | None:
+        return target.user_id
+
+    def plan(self, target: Target) -> list[Action]:
+        ident = self._id(target)
+        if not ident:
+            return []
+        return [
+            Action(
+                playbook=self.name,
+                method=self.method,
+                url=self.base + self.path.format(quote(ident, safe="")),
+                url_template=self.template,
+                target=target.fp(ident),
+                description=self.description,
+                disruptive=self.disruptive,
+                headers={
+                    "Authorization": f"{self.scheme} {self._token}",
+                    "Accept": "application/json",
+                    "User-Agent": USER_AGENT,
+                },
+                exposure_id=target.exposure_id,
+                alert_uid=target.alert_uid,
+            )
+        ]

@@ -11,16 +11,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from ..._version import __version__
 from .._http import check_url
 from ..probe import SESSION_COOKIES
-from ._base import Action, Playbook, Target
+from ._base import USER_AGENT, Action, AdminApiPlaybook, Playbook, Target
 
 __all__ = ["OktaClearUserSessions", "OktaSessionRevoke"]
-
-_UA = f"harguard-watch/{__version__}"
 
 
 class OktaSessionRevoke(Playbook):
@@ -44,7 +39,7 @@ class OktaSessionRevoke(Playbook):
                 headers={
                     "Cookie": f"{target.cookie_name}={target.cookie}",
                     "Accept": "application/json",
-                    "User-Agent": _UA,
+                    "User-Agent": USER_AGENT,
                 },
                 exposure_id=target.exposure_id,
                 alert_uid=target.alert_uid,
@@ -52,31 +47,13 @@ class OktaSessionRevoke(Playbook):
         ]
 
 
-class OktaClearUserSessions(Playbook):
+class OktaClearUserSessions(AdminApiPlaybook):
     name = "okta.clear-user-sessions"
+    scheme = "SSWS"
+    method = "DELETE"
+    path = "/api/v1/users/{}/sessions?oauthTokens=true"
+    template = "/api/v1/users/{userId}/sessions?oauthTokens=true"
+    description = "end every Okta session and OAuth token of the user"
 
     def __init__(self, *, org_url: str, token: str) -> None:
-        self.org = check_url(org_url.rstrip("/"), what=self.name)
-        self._token = token
-
-    def plan(self, target: Target) -> list[Action]:
-        if not target.user_id:
-            return []
-        return [
-            Action(
-                playbook=self.name,
-                method="DELETE",
-                url=f"{self.org}/api/v1/users/{quote(target.user_id, safe='')}/sessions?oauthTokens=true",
-                url_template="/api/v1/users/{userId}/sessions?oauthTokens=true",
-                target=target.fp(target.user_id),
-                description="end every Okta session and OAuth token of the user",
-                disruptive=True,
-                headers={
-                    "Authorization": f"SSWS {self._token}",
-                    "Accept": "application/json",
-                    "User-Agent": _UA,
-                },
-                exposure_id=target.exposure_id,
-                alert_uid=target.alert_uid,
-            )
-        ]
+        super().__init__(base_url=org_url, token=token)

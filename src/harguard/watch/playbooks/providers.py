@@ -14,7 +14,7 @@ import base64
 from urllib.parse import quote
 
 from .._http import check_url
-from ._base import Action, Playbook, Target
+from ._base import Action, AdminApiPlaybook, Playbook, Target
 
 __all__ = ["Auth0SessionDelete", "EntraRevokeSignInSessions", "GoogleSignOut", "OAuthRevoke"]
 
@@ -55,48 +55,14 @@ class OAuthRevoke(Playbook):
         ]
 
 
-class _BearerPlaybook(Playbook):
-    method = "POST"
-    path = ""
-    template = ""
-    description = ""
-    disruptive = True
-
-    def __init__(self, *, base_url: str, token: str) -> None:
-        self.base = check_url(base_url.rstrip("/"), what=self.name)
-        self._token = token
-
-    def _id(self, target: Target) -> str | None:
-        return target.user_id
-
-    def plan(self, target: Target) -> list[Action]:
-        ident = self._id(target)
-        if not ident:
-            return []
-        return [
-            Action(
-                playbook=self.name,
-                method=self.method,
-                url=self.base + self.path.format(quote(ident, safe="")),
-                url_template=self.template,
-                target=target.fp(ident),
-                description=self.description,
-                disruptive=self.disruptive,
-                headers={"Authorization": f"Bearer {self._token}"},
-                exposure_id=target.exposure_id,
-                alert_uid=target.alert_uid,
-            )
-        ]
-
-
-class EntraRevokeSignInSessions(_BearerPlaybook):
+class EntraRevokeSignInSessions(AdminApiPlaybook):
     name = "entra.revoke-sign-in-sessions"
     path = "/v1.0/users/{}/revokeSignInSessions"
     template = "/v1.0/users/{id}/revokeSignInSessions"
     description = "revoke every refresh token and session cookie of the Entra user"
 
 
-class Auth0SessionDelete(_BearerPlaybook):
+class Auth0SessionDelete(AdminApiPlaybook):
     name = "auth0.session-delete"
     method = "DELETE"
     path = "/api/v2/sessions/{}"
@@ -108,7 +74,7 @@ class Auth0SessionDelete(_BearerPlaybook):
         return target.session_id
 
 
-class GoogleSignOut(_BearerPlaybook):
+class GoogleSignOut(AdminApiPlaybook):
     name = "google.sign-out"
     path = "/admin/directory/v1/users/{}/signOut"
     template = "/admin/directory/v1/users/{userKey}/signOut"
