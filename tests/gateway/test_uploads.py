@@ -134,6 +134,25 @@ def test_a_refused_member_is_named_sanitized(client, world: World) -> None:
     assert response.json()["detail"].startswith("b.zip:[REDACTED:github-token:")
 
 
+def test_a_gzipped_har_is_not_expanded_in_memory_first(client, world: World, monkeypatch) -> None:
+    import harguard.gateway.intake as intake
+
+    unpacked: list[str] = []
+    real_unpack = intake.unpack
+    monkeypatch.setattr(intake, "unpack", lambda data, **kw: unpacked.append(kw["name"]) or real_unpack(data, **kw))
+    files = [
+        ("one.har.gz", gz(har_with_token()), "application/gzip"),
+        ("two.har", gz(har_with_token()), "application/octet-stream"),
+        ("nested.har.gz", gz(zip_of({"x.har": har_bytes()})), "application/gzip"),  # an archive inside: unpacked
+    ]
+    response = upload(client, world["customer_a"], world.cases["a"], files)
+    assert response.status_code == 201, response.json()
+    assert_no_leak(response.text, SECRETS, "upload response")
+    assert [f["name"] for f in response.json()["files"]] == ["one.har", "two.har", "nested.har:x.har"]
+    assert [f["input_bytes"] for f in response.json()["files"][:2]] == [len(har_with_token())] * 2
+    assert unpacked == ["nested.har.gz"]
+
+
 def test_upload_is_all_or_nothing(client, world: World, gw: Gateway) -> None:
     before = stored_counts(gw, world.cases["a"])
     response = upload(

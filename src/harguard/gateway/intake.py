@@ -17,6 +17,7 @@ pool is there to bound how many uploads are sanitized at once, and so memory.
 from __future__ import annotations
 
 import queue
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ HAR_TYPES = {"application/json", "application/har+json", "application/x-har", "a
 GZIP_TYPES = {"application/gzip", "application/x-gzip"}
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 TEXT_TYPES = {"application/x-ndjson", "application/jsonl", "application/xml", "application/csv"}
+GZIP_MAGIC = b"\x1f\x8b"  # as in har/load.py
+ZIP_MAGIC = b"PK\x03\x04"
 NEUTRAL_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 TEXT_SUFFIXES = (".log", ".txt", ".ndjson", ".jsonl", ".csv", ".out", ".xml", ".text")
 ARCHIVE_SUFFIXES = (".zip", ".gz")
@@ -108,6 +111,8 @@ def _sanitize(sanitizer: Sanitizer, name: str, part: Part) -> list[Sanitized]:
     declared = part.content_type.lower()
     kind = _kind_of(lowered, declared)
     data = part.take()
+    if kind == "har" and _gzip_of_one_document(data):
+        return [_one(sanitizer, name, kind, data)]  # `sanitize` gunzips as it reads: never whole
     documents = unpack(data, name=name, limits=sanitizer.load_limits)
     del data
     out: list[Sanitized] = []
@@ -120,6 +125,17 @@ def _sanitize(sanitizer: Sanitizer, name: str, part: Part) -> list[Sanitized]:
             member_kind = "har-or-json" if member_name.lower().endswith(".json") else "har"
         out.append(_one(sanitizer, shown, member_kind, member))
     return out
+
+
+def _gzip_of_one_document(data: bytes) -> bool:
+    """Gzip around a plain document (not around another archive, which needs `unpack`)."""
+    if not data.startswith(GZIP_MAGIC):
+        return False
+    try:
+        head = zlib.decompressobj(wbits=31).decompress(data[:4096], 4)
+    except zlib.error:
+        return False  # `unpack` says what is wrong with it
+    return not head.startswith((GZIP_MAGIC, ZIP_MAGIC))
 
 
 def _kind_of(name: str, content_type: str, shown: str | None = None) -> str:
