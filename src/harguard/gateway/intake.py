@@ -37,7 +37,6 @@ ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-z
 TEXT_TYPES = {"application/x-ndjson", "application/jsonl", "application/xml", "application/csv"}
 GZIP_MAGIC = b"\x1f\x8b"  # as in har/load.py
 ZIP_MAGIC = b"PK\x03\x04"
-NEUTRAL_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 TEXT_SUFFIXES = (".log", ".txt", ".ndjson", ".jsonl", ".csv", ".out", ".xml", ".text")
 ARCHIVE_SUFFIXES = (".zip", ".gz")
 
