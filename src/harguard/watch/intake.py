@@ -26,6 +26,7 @@ from ..report.manifest import Report
 from ..types import Finding, Severity
 from .canary import CanaryMinter, canary_exposures
 from .events import parse_time
+from .ingest._base import as_str
 from .probe import HarProbe, SessionCookie
 from .watchlist import Exposure, Watchlist, exposures_from_report
 
@@ -135,8 +136,8 @@ def import_report(
         report,
         source=source_label,
         exposed_at=when,
-        tenant=tenant or _str(record.get("tenant")),
-        case=case or _str(record.get("case")),
+        tenant=tenant or as_str(record.get("tenant")),
+        case=case or as_str(record.get("case")),
         origin=origin or report.source,
     )
     return IntakeResult(exposures, watchlist.add(exposures), report=report)
@@ -231,7 +232,3 @@ def _finding(item: Any) -> Finding | None:
         int(expires) if isinstance(expires, (int, float)) else None,
         tuple((str(k), str(v)) for k, v in links.items() if isinstance(v, str)),
     )
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -113,6 +113,11 @@ def path_only(uri: Any) -> str | None:
     return path[:512] or "/"
 
 
+def as_str(value: Any) -> str | None:
+    """A non-empty string, or None (also for `"null"`, which some exports write for a gap)."""
+    return value if isinstance(value, str) and value and value != "null" else None
+
+
 def as_int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None

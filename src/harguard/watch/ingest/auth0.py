@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..events import Event, Outcome, parse_time
-from ._base import IngestContext, Ingestor, as_float, dig, first
+from ._base import IngestContext, Ingestor, as_float, as_str, dig, first
 
 __all__ = ["Auth0Ingestor"]
 
@@ -54,7 +54,7 @@ class Auth0Ingestor(Ingestor):
         )
         ip = record.get("ip") if isinstance(record.get("ip"), str) else None
         asn, as_org = ctx.asn_of(ip)
-        user = _str(record.get("user_id"))
+        user = as_str(record.get("user_id"))
         identifiers = tuple((name, ctx.fp(v)) for name, v in (("sid", sid), ("user_id", user)) if v)
         return Event(
             time=time,
@@ -67,20 +67,20 @@ class Auth0Ingestor(Ingestor):
             activity=code,
             outcome=_outcome(code),
             actor_uid=user,
-            actor_name=_str(record.get("user_name")),
+            actor_name=as_str(record.get("user_name")),
             session_uid=sid,
             session_fp=ctx.fp(sid) if sid else None,
             identifier_fps=identifiers,
             src_ip=ip,
             asn=asn,
             as_org=as_org,
-            user_agent=_str(record.get("user_agent")),
-            country=_str(location.get("country_code") or location.get("country_name")),
-            city=_str(location.get("city_name")),
+            user_agent=as_str(record.get("user_agent")),
+            country=as_str(location.get("country_code") or location.get("country_name")),
+            city=as_str(location.get("city_name")),
             lat=as_float(location.get("latitude")),
             lon=as_float(location.get("longitude")),
             native_verdicts=(_NATIVE[code],) if code in _NATIVE else (),
-            targets=tuple(t for t in (_str(record.get("client_name")),) if t),
+            targets=tuple(t for t in (as_str(record.get("client_name")),) if t),
         )
 
 
@@ -90,7 +90,3 @@ def _outcome(code: str) -> str:
     if code.startswith(_SUCCESS_PREFIXES):
         return Outcome.SUCCESS
     return Outcome.UNKNOWN
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..events import Event, Outcome, parse_time
-from ._base import IngestContext, Ingestor, as_float, as_int, first
+from ._base import IngestContext, Ingestor, as_float, as_int, as_str, first
 
 __all__ = ["EntraIngestor"]
 
@@ -29,14 +29,14 @@ class EntraIngestor(Ingestor):
         if time is None:
             ctx.notes["entra: row without a valid createdDateTime"] += 1
             return None
-        session, uti = _str(r.get("sessionId")), _str(r.get("uniqueTokenIdentifier"))
-        user = _str(r.get("userId"))
+        session, uti = as_str(r.get("sessionId")), as_str(r.get("uniqueTokenIdentifier"))
+        user = as_str(r.get("userId"))
         identifiers = tuple(
             (name, ctx.fp(v))
             for name, v in (("SessionId", session), ("UniqueTokenIdentifier", uti), ("userId", user))
             if v
         )
-        ip = _str(r.get("ipAddress"))
+        ip = as_str(r.get("ipAddress"))
         asn, as_org = as_int(r.get("autonomousSystemNumber")), None
         if asn is None and ip:
             asn, as_org = ctx.asn_of(ip)
@@ -52,23 +52,23 @@ class EntraIngestor(Ingestor):
             activity="signIn" if interactive in (True, "true", "True") else "signIn.nonInteractive",
             outcome=_outcome(r),
             actor_uid=user,
-            actor_name=_str(r.get("userPrincipalName")),
+            actor_name=as_str(r.get("userPrincipalName")),
             session_uid=session,
             session_fp=ctx.fp(session) if session else None,
             identifier_fps=identifiers,
             src_ip=ip,
             asn=asn,
             as_org=as_org,
-            user_agent=_str(r.get("userAgent")),
-            device_uid=_str(device.get("deviceId")) or None,
-            country=_str(location.get("countryOrRegion")),
-            city=_str(location.get("city")),
+            user_agent=as_str(r.get("userAgent")),
+            device_uid=as_str(device.get("deviceId")) or None,
+            country=as_str(location.get("countryOrRegion")),
+            city=as_str(location.get("city")),
             lat=as_float(geo.get("latitude")),
             lon=as_float(geo.get("longitude")),
-            risk_level=(_str(r.get("riskLevelDuringSignIn")) or "").upper() or None,
+            risk_level=(as_str(r.get("riskLevelDuringSignIn")) or "").upper() or None,
             native_verdicts=tuple(v for v in verdicts if v and v != "none"),
             token_binding=_binding(_nested(r.get("tokenProtectionStatusDetails"))),
-            targets=tuple(t for t in (_str(r.get("appDisplayName")), _str(r.get("resourceDisplayName"))) if t),
+            targets=tuple(t for t in (as_str(r.get("appDisplayName")), as_str(r.get("resourceDisplayName"))) if t),
         )
 
 
@@ -120,7 +120,3 @@ def _binding(details: dict[str, Any] | None) -> str | None:
     if not status:
         return None
     return f"{status} ({code})" if code is not None else str(status)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

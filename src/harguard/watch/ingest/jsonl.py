@@ -18,7 +18,7 @@ from typing import Any
 
 from ...errors import PolicyError
 from ..events import HTTP_ACTIVITY, Event, Outcome, parse_time
-from ._base import IngestContext, Ingestor, as_int, dig, path_only
+from ._base import IngestContext, Ingestor, as_int, as_str, dig, path_only
 
 __all__ = ["FIELDS", "JsonLinesIngestor"]
 
@@ -96,21 +96,17 @@ class JsonLinesIngestor(Ingestor):
             if str(record.get("class_uid", "")).isdigit()
             else HTTP_ACTIVITY,
             outcome=outcome if outcome in (Outcome.SUCCESS, Outcome.FAILURE) else Outcome.UNKNOWN,
-            actor_uid=_str(self._get(record, "actor_uid")),
-            actor_name=_str(self._get(record, "actor_name")),
+            actor_uid=as_str(self._get(record, "actor_uid")),
+            actor_name=as_str(self._get(record, "actor_name")),
             session_uid=session if session_path == OCSF_SESSION_UID else None,
             session_fp=ctx.fp(session) if session else None,
             identifier_fps=(("session", ctx.fp(session)),) if session else (),
             credential_fps=credential_fps,
-            src_ip=_str(self._get(record, "src_ip")),
+            src_ip=as_str(self._get(record, "src_ip")),
             asn=as_int(self._get(record, "asn")),
-            user_agent=_str(self._get(record, "user_agent")),
-            device_uid=_str(self._get(record, "device_uid")),
-            http_method=_str(self._get(record, "http_method")),
+            user_agent=as_str(self._get(record, "user_agent")),
+            device_uid=as_str(self._get(record, "device_uid")),
+            http_method=as_str(self._get(record, "http_method")),
             url_path=path_only(self._get(record, "url_path")),
             http_status=status,
         )
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

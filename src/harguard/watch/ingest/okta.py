@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..events import Event, Outcome, parse_time
-from ._base import IngestContext, Ingestor, as_float, as_int, dig, path_only
+from ._base import IngestContext, Ingestor, as_float, as_int, as_str, dig, path_only
 
 __all__ = ["NATIVE_VERDICTS", "OktaIngestor"]
 
@@ -56,7 +56,7 @@ class OktaIngestor(Ingestor):
         root = auth.get("rootSessionId") if isinstance(auth, dict) else None
         session = session if isinstance(session, str) and session not in ("", "unknown") else None
         root = root if isinstance(root, str) and root not in ("", "unknown") else None
-        actor = _str(dig(record, "actor", "id"))
+        actor = as_str(dig(record, "actor", "id"))
         identifiers = tuple(
             (name, ctx.fp(v))
             for name, v in (("externalSessionId", session), ("rootSessionId", root), ("actor.id", actor))
@@ -83,19 +83,19 @@ class OktaIngestor(Ingestor):
             activity=event_type,
             outcome=_OUTCOMES.get(str(dig(record, "outcome", "result")).upper(), Outcome.UNKNOWN),
             actor_uid=actor,
-            actor_name=_str(dig(record, "actor", "alternateId")),
+            actor_name=as_str(dig(record, "actor", "alternateId")),
             session_uid=session,
             session_uid_alt=root,
             session_fp=ctx.fp(session) if session else None,
             identifier_fps=identifiers,
-            src_ip=_str(ip),
+            src_ip=as_str(ip),
             asn=asn,
-            as_org=_str(as_org),
+            as_org=as_str(as_org),
             is_proxy=_bool(dig(record, "securityContext", "isProxy")),
-            user_agent=_str(dig(record, "client", "userAgent", "rawUserAgent")),
-            device_uid=_str(debug.get("dtHash")) if isinstance(debug, dict) else None,
-            country=_str(geo.get("country")) if isinstance(geo, dict) else None,
-            city=_str(geo.get("city")) if isinstance(geo, dict) else None,
+            user_agent=as_str(dig(record, "client", "userAgent", "rawUserAgent")),
+            device_uid=as_str(debug.get("dtHash")) if isinstance(debug, dict) else None,
+            country=as_str(geo.get("country")) if isinstance(geo, dict) else None,
+            city=as_str(geo.get("city")) if isinstance(geo, dict) else None,
             lat=as_float(dig(geo, "geolocation", "lat")),
             lon=as_float(dig(geo, "geolocation", "lon")),
             url_path=path_only(debug.get("requestUri")) if isinstance(debug, dict) else None,
@@ -103,10 +103,6 @@ class OktaIngestor(Ingestor):
             native_verdicts=tuple(verdicts),
             targets=targets,
         )
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value and value != "null" else None
 
 
 def _bool(value: Any) -> bool | None:
