@@ -220,3 +220,11 @@ def test_intake_revoke_sends_each_cookie_by_its_own_name_and_only_to_its_own_hos
     ]
     written = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".har")
     assert_no_leak(written + cli.output.encode(), planted, where="database, action log, CLI output")
+
+
+def test_a_severity_typo_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    cli = Cli(tmp_path, "https://example.okta.com")
+    logs = cli.write("okta.ndjson", okta_event("s", "2023-10-02T13:40:00Z"))
+    cli("ingest", logs, "--format", "okta", "--fail-on", "hihg", code=2)
+    cli("alerts", "--min-severity", "hihg", code=2)
+    assert not (tmp_path / "data").exists()  # no database, no state: the backfill never started

@@ -53,7 +53,7 @@ from ..watch.sinks import build_dispatcher
 from ..watch.state import StateStore
 from ..watch.watchlist import STATUSES, Watchlist
 from ._errors import ExitCode
-from ._options import KeyFileOpt, PolicyOpt
+from ._options import FailOn, KeyFileOpt, PolicyOpt
 from ._output import console
 
 __all__ = ["register", "watch_app"]
@@ -84,6 +84,7 @@ DbOpt = Annotated[str | None, typer.Option("--db", help="Database URL (default: 
 DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="Data folder (default: HARGUARD_DATA_DIR, ./data).")
 ]
+FailOnAlertOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Watch config (TOML).", envvar="HARGUARD_WATCH_CONFIG", dir_okay=False),
@@ -329,11 +330,11 @@ def _monitor(env: _Env) -> tuple[Monitor, IngestContext]:
     return monitor, IngestContext(key=env.key, asn=asn)
 
 
-def _finish(feed_alerts: list[Alert], notes: dict[str, int], records: int, events: int, fail_on: str) -> None:
+def _finish(feed_alerts: list[Alert], notes: dict[str, int], records: int, events: int, fail_on: FailOn) -> None:
     for note, count in sorted(notes.items()):
         console.print(f"[yellow]note:[/] {escape(note)} ({count}x)", markup=True)
     console.print(f"{records} records, {events} events, {len(feed_alerts)} new alerts")
-    if fail_on != "none" and any(a.severity.at_least(Severity(fail_on)) for a in feed_alerts):
+    if fail_on is not FailOn.none and any(a.severity.at_least(Severity(fail_on.value)) for a in feed_alerts):
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
@@ -355,7 +356,7 @@ def ingest_command(
     field_map: Annotated[list[str], typer.Option("--map", help="jsonl: FIELD=dotted.path (repeatable).")] = [],  # noqa: B006
     state: Annotated[str, typer.Option("--state", help="Name of the saved monitor state.")] = "monitor",
     poll_interval: Annotated[float, typer.Option("--poll-interval", help="Seconds between checks.")] = 0.5,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")] = "none",
+    fail_on: FailOnAlertOpt = FailOn.none,
     db: DbOpt = None,
     data_dir: DataDirOpt = None,
     key_file: KeyFileOpt = None,
@@ -406,7 +407,7 @@ def poll_okta_command(
     since: Annotated[str | None, typer.Option("--since", help="First poll starts here (ISO 8601).")] = None,
     follow: Annotated[bool, typer.Option("--follow", help="Poll again every --interval seconds.")] = False,
     interval: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 15.0,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Exit 1 on an alert this severe (or none).")] = "none",
+    fail_on: FailOnAlertOpt = FailOn.none,
     db: DbOpt = None,
     data_dir: DataDirOpt = None,
     key_file: KeyFileOpt = None,
@@ -436,7 +437,9 @@ def poll_okta_command(
 @watch_app.command("alerts")
 def alerts_command(
     since: Annotated[str | None, typer.Option("--since", help="Only alerts from this time on.")] = None,
-    min_severity: Annotated[str, typer.Option("--min-severity", help="low, medium, high or critical.")] = "low",
+    min_severity: Annotated[
+        Severity, typer.Option("--min-severity", help="low, medium, high or critical.")
+    ] = Severity.LOW,
     case: Annotated[str | None, typer.Option("--case")] = None,
     tenant: Annotated[str | None, typer.Option("--tenant")] = None,
     out: Annotated[
@@ -449,7 +452,7 @@ def alerts_command(
     """List stored alerts (event time order)."""
     env = _open(db=db, data_dir=data_dir, key_file=key_file, config=None, policy=None)
     alerts = AlertStore(env.watchlist.engine).list(
-        since=_when(since, what="--since"), case=case, tenant=tenant, min_severity=Severity(min_severity)
+        since=_when(since, what="--since"), case=case, tenant=tenant, min_severity=min_severity
     )
     if out is OutFormat.json:
         sys.stdout.write(json.dumps([a.as_dict() for a in alerts], indent=2) + "\n")
@@ -590,7 +593,9 @@ def bundle_command(
     if not exposures:
         raise InputError("no exposures for that case")
     ids = [e.id for e in exposures if e.id is not None]
-    alerts = AlertStore(env.watchlist.engine).list(exposure_ids=ids) + AlertStore(env.watchlist.engine).list(case=case)
+    store = AlertStore(env.watchlist.engine)
+    alerts = store.list(exposure_ids=ids) + store.list(case=case)
+    guard = OutboundGuard(env.sanitizer)
     unique = {a.uid: a for a in alerts}
     log_path = env.watch_dir / "actions.jsonl"
     uids = set(unique)
@@ -602,10 +607,10 @@ def bundle_command(
         history=env.watchlist.status_changes(ids),
         alerts=sorted(unique.values(), key=lambda a: a.time),
         actions=actions,
-        guard=OutboundGuard(env.sanitizer),
+        guard=guard,
     )
     markdown = render_markdown(bundle)
-    OutboundGuard(env.sanitizer).check(markdown, what="recovery bundle (markdown)")
+    guard.check(markdown, what="recovery bundle (markdown)")
     output.mkdir(parents=True, exist_ok=True)
     with atomic_output(output / "bundle.json") as handle:
         handle.write(json.dumps(bundle, indent=2).encode() + b"\n")
