@@ -72,11 +72,6 @@ class WatchIndex:
             self._add_keys(fresh)
         return len(fresh)
 
-    def add(self, pairs: Iterable[tuple[str, int]]) -> None:
-        """Add (fingerprint, exposure id) pairs, e.g. a canary registered by this process."""
-        keyed = [(k, i) for k, i in ((prefix_key(fp), i) for fp, i in pairs) if k is not None]
-        self._add_keys([k << _ID_BITS | i for k, i in keyed])
-
     def _add_keys(self, packed: list[int]) -> None:
         with self._lock:
             for value in packed:

@@ -16,10 +16,9 @@ from .events import Event
 from .index import WatchIndex
 from .watchlist import Exposure, StatusChange, Watchlist
 
-__all__ = ["SESSION_LINKS", "USER_LINKS", "Match", "Matcher"]
+__all__ = ["SESSION_LINKS", "Match", "Matcher"]
 
 SESSION_LINKS = frozenset({"sid", "session_id", "sessionId", "okta-session-id", "uti", "jti"})
-USER_LINKS = frozenset({"sub", "oid", "uid", "okta-user-id"})
 _CACHE_LIMIT = 100_000
 
 

@@ -84,7 +84,6 @@ class Monitor:
             matches = self.matcher.match(event)
             ctx = DetectionContext(
                 matches=matches,
-                tracker=self.tracker,
                 config=self.config,
                 session=self.tracker.get(event.tracking_key),
             )

@@ -10,7 +10,7 @@ context (browsers, hosts, time range) and linkable identifiers (fingerprints of 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -411,7 +411,3 @@ def _row_to_exposure(row: sa.Row[Any]) -> Exposure:
         links=dict(row.links or {}),
         id=row.id,
     )
-
-
-def with_status(exposure: Exposure, status: str) -> Exposure:
-    return replace(exposure, status=status)

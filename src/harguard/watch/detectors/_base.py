@@ -18,7 +18,7 @@ from ..alerts import Alert
 from ..config import DetectionConfig
 from ..events import Event
 from ..match import Match
-from ..sessions import SessionState, SessionTracker
+from ..sessions import SessionState
 
 __all__ = [
     "INTERNAL_ACTORS",
@@ -65,7 +65,6 @@ class DetectionContext:
     """What a hook may consult: the watchlist matches of this event, the session's past, config."""
 
     matches: list[Match]
-    tracker: SessionTracker
     config: DetectionConfig
     session: SessionState | None
 
