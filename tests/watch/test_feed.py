@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from harguard.redact.placeholders import fingerprint
 from harguard.types import Severity
@@ -162,3 +164,37 @@ def test_recovery_bundle_without_alerts_has_templates_and_a_checklist(
     markdown = render_markdown(bundle)
     guard.check(markdown, what="markdown")
     assert "[REDACTED:okta-api-token:abababababab]" in json.dumps(bundle)
+
+
+class CountingStore(StateStore):
+    saves = 0
+
+    def save(self, state: dict[str, Any]) -> None:
+        self.saves += 1
+        super().save(state)
+
+
+def test_an_idle_follow_loop_saves_only_after_reading_something(
+    watchlist: Watchlist, guard: OutboundGuard, tmp_path: Path
+) -> None:
+    log = tmp_path / "access.json"
+    log.write_text(line(5, "198.51.100.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/123.0"))
+    state = CountingStore(tmp_path / "state")
+    feed = Feed(Monitor(watchlist=watchlist, guard=guard), IngestContext(key=KEY), state=state)
+    stop = threading.Event()
+    thread = follow(feed, log, stop)
+    deadline = time.monotonic() + 30
+    while state.saves == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert state.saves == 1  # the line read, then the first idle poll
+    time.sleep(0.3)  # ~15 idle polls of 0.02 s
+    assert state.saves == 1
+    with log.open("a") as handle:
+        handle.write(line(6, "198.51.100.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/123.0"))
+    deadline = time.monotonic() + 30
+    while state.saves == 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    stop.set()
+    thread.join(30)
+    assert state.saves == 3  # the second line at its idle poll, and once when stopping

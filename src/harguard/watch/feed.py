@@ -52,6 +52,8 @@ class Feed:
         self.cursors: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._refreshed = 0.0
+        self._dirty = False
+        """Records were processed (or cursors moved) since the last save."""
         if state is not None:
             saved = state.load()
             monitor.restore(saved.get("monitor") or {})
@@ -63,7 +65,14 @@ class Feed:
     def save(self) -> None:
         if self.state is not None:
             with self._lock:
+                self._dirty = False  # before the snapshot: a record processed meanwhile sets it again
                 self.state.save({"monitor": self.monitor.snapshot(), "cursors": self.cursors})
+
+    def _save_if_changed(self) -> None:
+        """An idle follow loop saves only when something changed (a save serializes the whole
+        session memory and fsyncs it: not something to do on every empty poll)."""
+        if self._dirty:
+            self.save()
 
     def _refresh(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -103,7 +112,7 @@ class Feed:
 
         def idle() -> None:
             self._refresh()
-            self.save()
+            self._save_if_changed()
 
         def tail(path: Path) -> None:
             key = f"file:{path.resolve()}"
@@ -114,6 +123,7 @@ class Feed:
                 with self._lock:
                     total.add(stats)
                     self.cursors[key] = cursor.as_dict()
+                    self._dirty = True
             with self._lock:
                 self.cursors[key] = cursor.as_dict()
 

@@ -1,7 +1,7 @@
 """Persisted monitor state: file and API cursors, session memory, alert deduplication.
 
 One JSON document per monitor name in the state folder, written atomically (temp file +
-`os.replace`) after each batch and whenever a follow loop goes idle. It holds fingerprints,
+`os.replace`) after each batch, and when a follow loop goes idle after reading something. It holds fingerprints,
 network and client context only; never a credential, never a session handle in clear.
 """
 
