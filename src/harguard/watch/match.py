@@ -9,6 +9,7 @@ latter is kept for correlation (use after revoke shows up as failures with no se
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -74,12 +75,14 @@ class Matcher:
         if not ids:
             return []
         self._load(ids)
+        credentials = _presented(event.credential_fps)  # once per event, not once per candidate
+        identifiers = _presented(fp for _, fp in event.identifier_fps)
         out: list[Match] = []
         for exposure_id in sorted(ids):
             exposure, changes = self._cache[exposure_id] if exposure_id in self._cache else (None, ())
             if exposure is None:
                 continue
-            via = _via(event, exposure)
+            via = _via(credentials, identifiers, exposure)
             if via is not None:
                 out.append(Match(exposure, via, changes))
         return out
@@ -96,15 +99,17 @@ class Matcher:
             self._cache[exposure.id] = (exposure, tuple(changes.get(exposure.id, ())))
 
 
-def _same(presented: str, full: str) -> bool:
-    """A full fingerprint, or a prefix of at least 16 hex digits (what logs can carry)."""
-    presented = presented.strip().lower().removeprefix("hm1:")
-    return len(presented) >= 16 and full.startswith(presented)
+def _presented(fingerprints: Iterable[str]) -> list[str]:
+    """Presented fingerprints as `_via` compares them: lowercase hex without `hm1:`; those
+    shorter than 16 hex digits (64 bits, what a log can carry) cannot confirm a match."""
+    normalized = (fp.strip().lower().removeprefix("hm1:") for fp in fingerprints)
+    return [fp for fp in normalized if len(fp) >= 16]
 
 
-def _via(event: Event, exposure: Exposure) -> str | None:
-    """How the event names the exposure; a session or token link wins over a user link."""
-    if any(_same(fp, exposure.fingerprint) for fp in event.credential_fps):
+def _via(credentials: list[str], identifiers: list[str], exposure: Exposure) -> str | None:
+    """How the event names the exposure (a full fingerprint, or a prefix of one, from
+    `_presented`); a session or token link wins over a user link."""
+    if any(exposure.fingerprint.startswith(fp) for fp in credentials):
         return "credential"
-    claims = [claim for _, fp in event.identifier_fps for claim, linked in exposure.links.items() if _same(fp, linked)]
+    claims = [claim for fp in identifiers for claim, linked in exposure.links.items() if linked.startswith(fp)]
     return next((c for c in claims if c == "credential" or c in SESSION_LINKS), claims[0] if claims else None)
