@@ -24,7 +24,7 @@ from .detect.catalogue import Rule, builtin_rules
 from .detect.engine import Engine
 from .detect.known import KnownSecrets
 from .detect.position import Positions, person_parents
-from .errors import ResidualLeakError
+from .errors import LimitExceededError, ResidualLeakError
 from .har import _json
 from .har.context import CaptureContext
 from .har.load import LoadLimits, check_har, open_chunks
@@ -186,15 +186,18 @@ class Sanitizer:
         run = _Run(self, stream.name)
         context = CaptureContext()
         chunks: list[bytes] = []
-        with _json.gc_paused():
-            for i, entry in enumerate(stream.entries()):
-                walk_entry(run.scrubber, entry, i)
-                context.add_entry(entry)
-                chunks.append(_json.dumps(entry, indent=stream.indent))
-                if progress is not None:
-                    progress(stream.input_bytes)
-        stream.log.pop("_harguard", None)
-        walk_log_fields(run.scrubber, stream.log)
+        try:
+            with _json.gc_paused():
+                for i, entry in enumerate(stream.entries()):
+                    walk_entry(run.scrubber, entry, i)
+                    context.add_entry(entry)
+                    chunks.append(_json.dumps(entry, indent=stream.indent))
+                    if progress is not None:
+                        progress(stream.input_bytes)
+            stream.log.pop("_harguard", None)
+            walk_log_fields(run.scrubber, stream.log)
+        except LimitExceededError as exc:
+            raise LimitExceededError(run.scrubber.location(str(exc))) from None  # its location names data
         run.report.notes.extend(stream.notes)
         run.report.input_bytes = stream.input_bytes
         run.report.entries = len(chunks)
@@ -211,8 +214,7 @@ class Sanitizer:
         frame = _json.dumps(stream.frame(_ENTRIES_MARK), indent=indent)
         cut = frame.index(_ENTRIES_MARK_JSON)
         head, tail = frame[:cut], frame[cut + len(_ENTRIES_MARK_JSON) :]
-        for part in (head, tail):
-            self._check_residual(part, run, known, where="log")
+        self._check_residual(head, run, known, where="log")
         written = _write(out, head + b"[")
         for i in range(len(chunks)):
             original = chunks[i]
@@ -226,7 +228,9 @@ class Sanitizer:
                 chunk = b"," + chunk
             written += _write(out, chunk)
         closing = b"\n    ]" if indent and chunks else b"]"
-        return written + _write(out, closing + _with_manifest(tail, run.report.manifest(), indent=indent))
+        ending = closing + _with_manifest(tail, run.report.manifest(), indent=indent)
+        self._check_residual(ending, run, known, where="log")  # the manifest included
+        return written + _write(out, ending)
 
     def _fixed_up(self, run: _Run, chunk: bytes, index: int, known: KnownSecrets, *, indent: bool) -> bytes:
         """A copy of a secret found later in the file: scrub the entry again, now it is known."""

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Finding", "Severity"]
+__all__ = ["PLACEHOLDER", "PLACEHOLDER_ANY_SPELLING", "Finding", "Severity"]
+
+# What replaces a secret in every output: `[REDACTED:<kind>:<12 hex digits of its keyed fingerprint>]`.
+PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+:[0-9a-f]{12}\]")
+# The same, raw or percent-encoded once or more (in URLs, form fields and URL userinfo).
+PLACEHOLDER_ANY_SPELLING = re.compile(
+    r"(?:%(?:25)*5B|\[)REDACTED(?:%(?:25)*3A|:)[a-z0-9-]+(?:%(?:25)*3A|:)[0-9a-f]{12}(?:%(?:25)*5D|\])"
+)
 
 
 class Severity(StrEnum):

@@ -11,13 +11,12 @@ import re
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 from ..keynames import normalize_key
+from ..types import PLACEHOLDER_ANY_SPELLING
 from ._api import Scrub
 
 __all__ = ["FormLayer", "encode_component", "readable_placeholders", "scrub_pairs"]
 
 _FORM = re.compile(r"[^=&\s<>\"]+=[^&\s<>\"]*(?:&+[^=&\s<>\"]+(?:=[^&\s<>\"]*)?)*&*")
-# Placeholders stay readable inside URLs and forms: `[REDACTED:kind:…]`, not `%5BREDACTED%3A…`.
-_ENCODED_PLACEHOLDER = re.compile(r"(?:%5B|\[)REDACTED(?:%3A|:)[a-z0-9-]+(?:%3A|:)[0-9a-f]{12}(?:%5D|\])")
 # `a=1;b=2` is a connection string or a cookie list, not a form: its `;` would be re-encoded.
 _SEMICOLON_PAIRS = re.compile(r";[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,40}=")
 
@@ -32,36 +31,39 @@ def encode_component(value: str, *, like: str) -> str:
 
 
 def readable_placeholders(encoded: str) -> str:
-    """Undo the percent-encoding of our own placeholders inside an encoded text."""
+    """Undo the percent-encoding of our own placeholders inside an encoded text: they stay
+    readable in URLs and forms (`[REDACTED:kind:…]`, not `%5BREDACTED%3A…`)."""
     if "REDACTED" not in encoded:
         return encoded
-    return _ENCODED_PLACEHOLDER.sub(lambda m: unquote(m.group(0)), encoded)
+    return PLACEHOLDER_ANY_SPELLING.sub(lambda m: _unquote_all(m.group(0)), encoded)
 
 
-def decode_component(raw: str, *, plus: bool = True) -> str:
-    return unquote_plus(raw) if plus else unquote(raw)
+def _unquote_all(text: str) -> str:
+    while (decoded := unquote(text)) != text:
+        text = decoded
+    return text
+
+
+def decode_component(raw: str) -> str:
+    return unquote_plus(raw)
 
 
 def scrub_pairs(raw: str, scrub: Scrub, *, loc: str, depth: int, sep: str = "&") -> str:
-    """Scrub each `name=value` of `raw`; return `raw` itself when nothing changed."""
+    """Scrub each `name=value` of `raw` (and a bare part, `?<token>`, as text); names are data
+    too. Return `raw` itself when nothing changed."""
     parts = raw.split(sep)
-    decoded: list[tuple[str, str] | None] = []
-    for part in parts:
-        if "=" not in part:
-            decoded.append(None)
-            continue
-        name, _, value = part.partition("=")
-        decoded.append((decode_component(name), decode_component(value)))
-    siblings = {normalize_key(p[0]) for p in decoded if p is not None}
+    decoded = [part.partition("=") for part in parts]
+    siblings = {normalize_key(decode_component(name)) for name, eq, _ in decoded if eq}
     changed = False
-    for i, pair in enumerate(decoded):
-        if pair is None:
-            continue
-        name, value = pair
-        new = scrub.value(value, key=name, loc=f"{loc}:{name}", depth=depth, siblings=siblings)
-        if new != value:
-            raw_name, _, raw_value = parts[i].partition("=")
-            parts[i] = f"{raw_name}={encode_component(new, like=raw_value)}"
+    for i, (raw_name, eq, raw_value) in enumerate(decoded):
+        name = decode_component(raw_name)
+        new_name = scrub.leaf(name, loc=f"{loc}:#{i}", depth=depth)
+        value = decode_component(raw_value)
+        new = scrub.value(value, key=name, loc=f"{loc}:{new_name}", depth=depth, siblings=siblings) if eq else value
+        if new_name != name or new != value:
+            name_part = encode_component(new_name, like=raw_name) if new_name != name else raw_name
+            value_part = encode_component(new, like=raw_value) if new != value else raw_value
+            parts[i] = f"{name_part}{eq}{value_part}"
             changed = True
     return sep.join(parts) if changed else raw
 

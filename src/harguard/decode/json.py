@@ -252,6 +252,15 @@ class _Walker:
                 if new != text:
                     self.changed = True
                     node[k] = new
+        renamed = {
+            k: new for k in node if check(k) and (new := self.scrub.leaf(k, loc=f"{loc}.<key>", depth=self.depth)) != k
+        }
+        if renamed:
+            # Objects keyed by session ids or tokens (`{"sessions": {"<sid>": {…}}}`): the key goes too.
+            items = [(renamed.get(k, k), v) for k, v in node.items()]
+            node.clear()
+            node.update(items)
+            self.changed = True
         return node
 
     @staticmethod

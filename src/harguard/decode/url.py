@@ -24,7 +24,7 @@ _URL = re.compile(
         (?:\#(?P<fragment>.*))?""",
     re.VERBOSE | re.DOTALL,
 )
-_ABSOLUTE = re.compile(r"(?i)(?:https?|wss?|ftp)://[^\s]")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s]")  # any scheme: https, wss, mongodb, amqps …
 
 
 def split_url(url: str) -> dict[str, str | None]:

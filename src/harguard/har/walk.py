@@ -148,15 +148,16 @@ def _pairs(s: HarScrub, node: Any, loc: str) -> Any:
             node[i] = _generic(s, pair, f"{loc}[#{i}]")
             continue
         name = pair["name"]
-        here = f"{loc}[{name}]"
+        # The name is data too (a token can be a parameter name): scrubbed first, and the
+        # location is built from what remains.
+        new_name = s.text(name, loc=f"{loc}[#{i}].name")
+        if new_name != name:
+            pair["name"] = new_name
+        here = f"{loc}[{new_name}]"
         for member, value in pair.items():
             if member == "value" and isinstance(value, str):
                 pair["value"] = s.value(value, key=name, loc=here, siblings=siblings)
-            elif member == "name":
-                new_name = s.text(value, loc=f"{here}.name")
-                if new_name != value:
-                    pair["name"] = new_name
-            elif member not in ("fileName", "contentType"):
+            elif member not in ("name", "fileName", "contentType"):
                 pair[member] = _generic(s, value, f"{here}.{member}")
     return node
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .placeholders import Redactor
+from .placeholders import Redactor, placeholder_text
 
 __all__ = ["JWT_SHAPE", "LINK_CLAIMS", "jwt_facts", "parse_jwt", "redact_jwt"]
 
@@ -75,7 +75,7 @@ def redact_jwt(token: str, *, kind: str, redactor: Redactor, critical: bool = Tr
         header_segment = _b64url_encode(_dumps(_scrub_claims(header, redactor)))
     payload_segment = _b64url_encode(_dumps(_scrub_claims(payload, redactor)))
     fp = redactor.fingerprint(token)
-    replacement = f"{header_segment}.{payload_segment}.[REDACTED:{kind}:{fp[:12]}]"
+    replacement = f"{header_segment}.{payload_segment}.{placeholder_text(kind, fp)}"
     redactor.register(token, replacement, kind, critical=critical)
     return replacement
 

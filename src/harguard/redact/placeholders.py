@@ -12,9 +12,10 @@ import hashlib
 import hmac
 import re
 
-__all__ = ["PLACEHOLDER", "PLACEHOLDER_PREFIX", "Redactor", "fingerprint", "is_placeholder"]
+from ..types import PLACEHOLDER
 
-PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+:[0-9a-f]{12}\]")
+__all__ = ["PLACEHOLDER", "PLACEHOLDER_PREFIX", "Redactor", "fingerprint", "is_placeholder", "placeholder_text"]
+
 PLACEHOLDER_PREFIX = _PREFIX = "[REDACTED:"
 SHORT_LENGTH = 12
 
@@ -22,6 +23,11 @@ SHORT_LENGTH = 12
 def fingerprint(key: bytes, value: str) -> str:
     """The full keyed fingerprint (hex HMAC-SHA256) of a value."""
     return hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def placeholder_text(kind: str, fingerprint_hex: str) -> str:
+    """`[REDACTED:<kind>:<first 12 hex digits>]`: the one place the format is written."""
+    return f"{_PREFIX}{kind}:{fingerprint_hex[:SHORT_LENGTH]}]"
 
 
 def is_placeholder(value: str) -> bool:
@@ -87,7 +93,7 @@ class Redactor:
         """The replacement for `value` (a new placeholder unless it was registered before)."""
         found = self._replacements.get(value)
         if found is None:
-            found = f"{_PREFIX}{kind}:{self.fingerprint(value)[:SHORT_LENGTH]}]"
+            found = placeholder_text(kind, self.fingerprint(value))
             self.register(value, found, kind, critical=critical)
         return found
 

@@ -37,7 +37,7 @@ from ..detect.known import KnownSecrets
 from ..detect.position import PII_KINDS, Position, Positions
 from ..errors import LimitExceededError
 from ..policy import Policy
-from ..types import Finding, Severity
+from ..types import PLACEHOLDER_ANY_SPELLING, Finding, Severity
 from ._text import (
     B64_TEXT,
     CODE_BARE,
@@ -63,7 +63,7 @@ from ._text import (
     unescape,
 )
 from .jwt import JWT_SHAPE, jwt_facts, redact_jwt
-from .placeholders import PLACEHOLDER, PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
+from .placeholders import PLACEHOLDER_PREFIX, Redactor, contains_placeholder, is_placeholder
 
 __all__ = [
     "CanaryMint",
@@ -144,7 +144,24 @@ class Scrubber:
     def _record(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> None:
         self.kinds_seen[kind] += 1
         expires_at, links = jwt_facts(value, self.redactor) if value.startswith("eyJ") else (None, ())
-        self.on_finding(Finding(kind, rule, loc, severity, self.redactor.fingerprint(value), expires_at, links))
+        finding = Finding(kind, rule, self.location(loc), severity, self.redactor.fingerprint(value), expires_at, links)
+        self.on_finding(finding)
+
+    def location(self, text: str) -> str:
+        """`text` (a location, or a message that names one) with every value-rule match replaced
+        by its placeholder: locations are built from names in the capture (JSON keys, parameter
+        and header names), and a name can be a secret too."""
+        hits = self.engine.hits(text)
+        if not hits.rules:
+            return text
+        edits = _own_placeholders(text)
+        for m in self.engine.find(text, hits):
+            if edits.is_free(m.start, m.end):
+                critical = m.rule.severity is Severity.CRITICAL
+                edits.claim(
+                    m.start, m.end, self.redactor.placeholder(text[m.start : m.end], m.rule.kind, critical=critical)
+                )
+        return edits.apply(text)
 
     def redact(self, value: str, *, kind: str, rule: str, severity: Severity, loc: str) -> str:
         """Replace a whole secret: JWTs partially, everything else by its placeholder."""
@@ -251,7 +268,10 @@ class Scrubber:
             return None
         matches: dict[str, Rule] = {}
         escaped = False
+        own = _own_placeholders(text)
         for m in self.engine.find(text, hits):
+            if not own.is_free(m.start, m.end):
+                continue
             secret = text[m.start : m.end]
             if "\\" in secret:
                 secret = unescape(secret)
@@ -391,12 +411,7 @@ class Scrubber:
         known = self.known.present(text) if self.known else []
         if not hits and not known and "://" not in text:
             return text
-        edits = Edits()
-        if PLACEHOLDER_PREFIX in text:
-            # Our own placeholders are claimed first, so no finder redacts inside one (idempotence:
-            # `[REDACTED:email:…]` must not read as an `email: …` pair on a second run).
-            for own in PLACEHOLDER.finditer(text):
-                edits.claim(own.start(), own.end(), own.group(0))
+        edits = _own_placeholders(text)
         if "://" in text:
             self._urls_in_text(text, edits, loc=loc, depth=depth)
         if "datauri" in hits.hints:
@@ -634,3 +649,14 @@ def _already_sanitized_saml(value: str) -> bool:
     """A SAML message this tool already sanitized: its decoded XML holds our placeholders."""
     decoded = decode_base64_text(value.strip())
     return decoded is not None and PLACEHOLDER_PREFIX in decoded[0]
+
+
+def _own_placeholders(text: str) -> Edits:
+    """Edits that claim our own placeholders, in any spelling, so no finder redacts inside one
+    (idempotence: `[REDACTED:email:…]` must not read as an `email: …` pair on a second run, nor
+    `%5BREDACTED%3Apassword%3A…%5D@host` as an email address)."""
+    edits = Edits()
+    if "REDACTED" in text:
+        for own in PLACEHOLDER_ANY_SPELLING.finditer(text):
+            edits.claim(own.start(), own.end(), own.group(0))
+    return edits
