@@ -543,6 +543,25 @@ PLANTS: list[Plant] = [
     ),
     # ---- URLs ------------------------------------------------------------------------------
     Plant(
+        "url.token-as-parameter-name",
+        github_token("Dummy0ParamName0Token000000001"),
+        lambda h: _add(h, url=f"{APP}/api/v1/hook?{github_token('Dummy0ParamName0Token000000001')}=1&page=2"),
+    ),
+    Plant(
+        "url.bare-query-part-email",
+        "bare.query.dummy@example.com",
+        lambda h: _add(h, url=f"{APP}/unsubscribe?bare.query.dummy@example.com"),
+    ),
+    Plant(
+        "body.json-keyed-by-token",
+        github_token("Dummy0JsonKey0Token00000000001"),
+        lambda h: _add(
+            h,
+            url=f"{APP}/api/v1/deploy-keys",
+            body=_json({"keys": {github_token("Dummy0JsonKey0Token00000000001"): {"scope": "repo"}}}),
+        ),
+    ),
+    Plant(
         "url.path-reset-token",
         "dummyQx7Kp2Lm9ZtR8vN3bYc6dJ1",
         lambda h: _add(h, url=f"{APP}/account/reset-password/dummyQx7Kp2Lm9ZtR8vN3bYc6dJ1"),
