@@ -23,7 +23,7 @@ from typing import IO, Any
 from .detect.catalogue import Rule, builtin_rules
 from .detect.engine import Engine
 from .detect.known import KnownSecrets
-from .detect.position import Positions, person_parents
+from .detect.position import PII_KINDS, Positions, person_parents
 from .errors import LimitExceededError, ResidualLeakError
 from .har import _json
 from .har.context import CaptureContext
@@ -105,8 +105,13 @@ class Sanitizer:
         self.key = key if key is not None else secrets.token_bytes(32)
         if len(self.key) < 16:
             raise ValueError("the fingerprint key must be at least 16 bytes")
+        # The policy switches value rules off here, once: no later step asks per match.
         self.rules: list[Rule] = [
-            r for r in [*builtin_rules(), *self.policy.extra_rules] if r.id not in self.policy.disabled_rules
+            r
+            for r in [*builtin_rules(), *self.policy.extra_rules]
+            if r.id not in self.policy.disabled_rules
+            and r.kind not in self.policy.disabled_kinds
+            and (self.policy.pii or r.kind not in PII_KINDS)
         ]
         self.engine = _engine_for(tuple(self.rules), engine)
         # The residual scan asks one question of the whole output, so it gets an engine of the
@@ -250,10 +255,8 @@ class Sanitizer:
         if not hits.rules:
             return  # the usual case, decided on the bytes without decoding them
         text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
-        for match in self._residual_engine.find(text):
+        for match in self._residual_engine.find(text, hits):  # hits from the bytes: the same or more
             rule = match.rule
-            if rule.kind in self.policy.disabled_kinds:
-                continue
             if text[match.start : match.end] in self.policy.allow_values:
                 continue
             if text.startswith(PLACEHOLDER_PREFIX, match.end):

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import HarguardError, NotHARError
-from ..har.load import decode_utf8, unpack
+from ..har.load import GZIP_MAGIC, ZIP_MAGIC, decode_utf8, unpack
 from ..har.write import atomic_output
 from ..pipeline import Sanitizer
 from ..report.manifest import Report
@@ -130,7 +130,7 @@ def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Rep
         with source.open("rb") as probe:  # an unreadable file fails here, as an I/O error
             head = probe.read(4)
         size = source.stat().st_size
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
         data = source if isinstance(source, bytes) else source.read_bytes()
         return _sanitize_archive(sanitizer, unpack(data, name=label, limits=sanitizer.load_limits), destination)
     if destination == "-":
@@ -138,7 +138,7 @@ def _sanitize_one(sanitizer: Sanitizer, name: str, destination: str) -> list[Rep
         sys.stdout.buffer.write(result.data)
         sys.stdout.buffer.flush()
         return [result.report]
-    total = 0 if head.startswith(b"\x1f\x8b") else size  # a gzip's expanded size is not known ahead
+    total = 0 if head.startswith(GZIP_MAGIC) else size  # a gzip's expanded size is not known ahead
     with atomic_output(destination) as handle, bytes_progress(label, total) as progress:
         if destination.endswith(".gz"):
             with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as compressed:

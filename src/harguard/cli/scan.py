@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import HarguardError
-from ..har.load import decode_utf8, unpack
+from ..har.load import ZIP_MAGIC, decode_utf8, unpack
 from ..har.write import atomic_output
 from ..report.manifest import Report
 from ..report.render import render_json, render_sarif, summary_table
@@ -82,4 +82,4 @@ def scan_command(
 
 def _is_zip(path: Path) -> bool:
     with path.open("rb") as probe:  # an unreadable file fails here, as an I/O error
-        return probe.read(4).startswith(b"PK\x03\x04")
+        return probe.read(4).startswith(ZIP_MAGIC)

@@ -28,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import InputError, PolicyError
+from ..har.load import GZIP_MAGIC, ZIP_MAGIC
 from ..har.write import atomic_output
 from ..keys import load_or_create_key
 from ..pipeline import Sanitizer
@@ -244,7 +245,7 @@ def import_command(
 
 def _is_record(path: Path) -> bool:
     head = path.read_bytes()[:4]
-    if head[:2] == b"\x1f\x8b" or head == b"PK\x03\x04":
+    if head.startswith((GZIP_MAGIC, ZIP_MAGIC)):
         return False
     try:
         doc = json.loads(path.read_bytes())

@@ -82,10 +82,6 @@ class Scrub(Protocol):
         """Scrub free text: sniff its layers, then apply the value rules."""
         ...
 
-    def is_sensitive_key(self, key: str) -> bool:
-        """Whether a value under `key` is a credential or PII by position alone."""
-        ...
-
     def leaf(self, text: str, *, loc: str, depth: int, code: bool = False) -> str:
         """Scrub text that has no (further) structure: value rules, key: value pairs, URLs."""
         ...

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ._api import Scrub
 
-__all__ = ["BINARY_MIME", "Base64Layer", "decode_text", "is_binary"]
+__all__ = ["BINARY_MIME", "Base64Layer", "decode_text", "encode_text", "is_binary"]
 
 _STD = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+={0,2}")
@@ -67,7 +67,8 @@ def decode_text(value: str) -> tuple[str, _Encoding] | None:
     else:
         return None
     compact = value.replace("\r", "").replace("\n", "")
-    padded = compact.endswith("=")
+    # Standard base64 of a length that needs no `=` is padded too; URL-safe base64 is usually not.
+    padded = compact.endswith("=") or (not urlsafe and len(compact) % 4 == 0)
     if padded and len(compact) % 4:
         return None
     line_length = value.index("\n") if "\n" in value else 0

@@ -7,12 +7,10 @@ stay as they are; a text payload is scrubbed and encoded back only if something 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
 from ._api import Scrub
-from .base64 import BINARY_MIME, is_binary
+from .base64 import BINARY_MIME, decode_text, encode_text
 
 __all__ = ["DATA_URI", "DataURILayer", "payload_span", "scrub_payload"]
 
@@ -33,15 +31,12 @@ def payload_span(m: re.Match[str]) -> tuple[int, int] | None:
 
 def scrub_payload(payload: str, scrub: Scrub, *, loc: str, depth: int) -> str | None:
     """The payload scrubbed and encoded back, or None when it is binary or nothing changed."""
-    try:
-        decoded = base64.b64decode(payload + "=" * (-len(payload) % 4))
-        if is_binary(decoded[:4096]):
-            return None
-        plain = decoded.decode("utf-8")
-    except (binascii.Error, ValueError):
+    found = decode_text(payload)
+    if found is None:
         return None
+    plain, how = found
     new = scrub.text(plain, loc=f"{loc}/data-uri", depth=depth + 1)
-    return None if new == plain else base64.b64encode(new.encode("utf-8")).decode("ascii")
+    return None if new == plain else encode_text(new, how)
 
 
 class DataURILayer:

@@ -21,11 +21,13 @@ _FORM = re.compile(r"[^=&\s<>\"]+=[^&\s<>\"]*(?:&+[^=&\s<>\"]+(?:=[^&\s<>\"]*)?)
 _SEMICOLON_PAIRS = re.compile(r";[ \t]*[A-Za-z][A-Za-z0-9 _.-]{0,40}=")
 
 
-def encode_component(value: str, *, like: str) -> str:
+def encode_component(value: str, *, like: str, plus: bool | None = None) -> str:
     """Percent-encode `value` the way `like` (the original component) was: `+` or `%20` for
-    spaces, and the characters it left raw stay raw, so only the redacted part changes."""
-    plus = "+" in like or "%20" not in like
-    safe = "".join(sorted({c for c in like if not c.isalnum() and c not in "%+"}))
+    spaces (`plus`, read from `like` unless given), and the characters it left raw stay raw, so
+    only the redacted part changes."""
+    if plus is None:
+        plus = "+" in like or "%20" not in like
+    safe = "".join(sorted({c for c in like if not c.isalnum() and c != "%" and not (plus and c == "+")}))
     encoded = quote_plus(value, safe=safe) if plus else quote(value, safe=safe)
     return readable_placeholders(encoded)
 

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 from ._api import Scrub
 from .form import scrub_pairs
 
-__all__ = ["URLLayer", "split_url", "url_host"]
+__all__ = ["URLLayer", "scrub_url"]
 
 _URL = re.compile(
     r"""(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,20}:)?
@@ -25,19 +25,6 @@ _URL = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s]")  # any scheme: https, wss, mongodb, amqps …
-
-
-def split_url(url: str) -> dict[str, str | None]:
-    m = _URL.fullmatch(url)
-    return m.groupdict() if m else {}
-
-
-def url_host(url: str) -> str | None:
-    """The host of an absolute URL, lower case, without port or userinfo."""
-    host = split_url(url).get("host")
-    if not host:
-        return None
-    return host.rsplit(":", 1)[0].lower() if not host.startswith("[") else host.lower()
 
 
 class URLLayer:

@@ -45,7 +45,6 @@ class HyperscanBackend:
 
     def __init__(self, literals: Literals, rules: Sequence[Rule]) -> None:
         assert hyperscan is not None
-        self._lit = literals
         caseless = hyperscan.HS_FLAG_CASELESS
         single = hyperscan.HS_FLAG_SINGLEMATCH
         prefilter = hyperscan.HS_FLAG_PREFILTER | single

@@ -16,7 +16,6 @@ class PythonBackend:
 
     def __init__(self, literals: Literals, rules: Sequence[Rule]) -> None:
         self._lit = literals
-        self._rules = rules
         self._any = re.compile(b"|".join(re.escape(w) for w in sorted(set(literals.words), key=len, reverse=True)))
         self._patterns = {name: re.compile(p.encode(), re.ASCII) for name, p in literals.patterns.items()}
 

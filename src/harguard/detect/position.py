@@ -225,10 +225,6 @@ class Positions:
         under, if any, is among them as `@<key>`."""
         return not self._person_siblings.isdisjoint(siblings)
 
-    def is_sensitive_key(self, name: str) -> bool:
-        """Whether `name` could ever be a credential or PII key (used to skip clean objects)."""
-        return self.key(name, siblings=self._person_siblings) is not None or (normalize_key(name) in self._conditional)
-
     # -- cookies -------------------------------------------------------------------------
     def cookie(self, name: str, host: str | None = None) -> Position | None:
         """Every cookie is a credential unless allow-listed; the catalogue only picks the kind."""

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import EncodingError, InputError, NotHARError
-from ..har.load import decode_utf8, unpack
+from ..har.load import GZIP_MAGIC, ZIP_MAGIC, decode_utf8, unpack
 from ..pipeline import Sanitizer
 from ..report.manifest import Report
 from .errors import UnsupportedMediaError
@@ -35,8 +35,6 @@ HAR_TYPES = {"application/json", "application/har+json", "application/x-har", "a
 GZIP_TYPES = {"application/gzip", "application/x-gzip"}
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 TEXT_TYPES = {"application/x-ndjson", "application/jsonl", "application/xml", "application/csv"}
-GZIP_MAGIC = b"\x1f\x8b"  # as in har/load.py
-ZIP_MAGIC = b"PK\x03\x04"
 TEXT_SUFFIXES = (".log", ".txt", ".ndjson", ".jsonl", ".csv", ".out", ".xml", ".text")
 ARCHIVE_SUFFIXES = (".zip", ".gz")
 

@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by the pure-Python test run
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["HAVE_ORJSON", "JSONSyntaxError", "dumps", "gc_paused", "loads", "use_backend"]
+__all__ = ["HAVE_ORJSON", "STD_DECODER", "JSONSyntaxError", "dumps", "gc_paused", "loads", "use_backend"]
 
 HAVE_ORJSON = orjson is not None
 _default = "orjson" if HAVE_ORJSON else "std"
@@ -60,12 +60,12 @@ def _reject_constant(name: str) -> Any:
     raise ValueError("NaN and Infinity are not JSON")
 
 
-_std_decoder = json.JSONDecoder(parse_constant=_reject_constant)
+STD_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 def _loads_std(text: str) -> Any:
     try:
-        return _std_decoder.decode(text)
+        return STD_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JSONSyntaxError(exc.msg, exc.pos) from None
     except RecursionError:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CaptureContext"]
+__all__ = ["CaptureContext", "host_of"]
 
 _MAX_USER_AGENTS = 20
 _MAX_HOSTS = 500
@@ -38,10 +38,7 @@ class CaptureContext:
             return
         url = request.get("url")
         if isinstance(url, str) and len(self.hosts) < _MAX_HOSTS:
-            try:
-                host = urlsplit(url).hostname
-            except ValueError:
-                host = None
+            host = host_of(url)
             if host:
                 self.hosts.add(host)
         headers = request.get("headers")
@@ -59,3 +56,11 @@ class CaptureContext:
             "first_started": self.first_started,
             "last_started": self.last_started,
         }
+
+
+def host_of(url: str) -> str | None:
+    """The host of a URL, lower case; None when there is none or the URL does not parse."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None

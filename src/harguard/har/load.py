@@ -15,17 +15,28 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import EncodingError, InputError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
 from . import _json
 
-__all__ = ["BOMS", "LoadLimits", "LoadedHar", "check_har", "decode_utf8", "load_har", "open_chunks", "unpack"]
+__all__ = [
+    "BOMS",
+    "GZIP_MAGIC",
+    "ZIP_MAGIC",
+    "LoadLimits",
+    "LoadedHar",
+    "check_har",
+    "decode_utf8",
+    "load_har",
+    "open_chunks",
+    "unpack",
+]
 
-_GZIP_MAGIC = b"\x1f\x8b"
-_ZIP_MAGIC = b"PK\x03\x04"
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -50,7 +61,7 @@ class LoadLimits:
 class LoadedHar:
     """A parsed HAR document and what the loader noticed about its encoding."""
 
-    document: dict[str, Any]
+    document: dict[str, Any] = field(repr=False)  # the raw capture
     indent: bool
     notes: list[str]
     input_bytes: int
@@ -69,11 +80,11 @@ def unpack(data: bytes, *, name: str = "input", limits: LoadLimits | None = None
     limits = limits or LoadLimits()
     if len(data) > limits.max_input_bytes:
         raise LimitExceededError(f"{name}: {len(data)} bytes exceeds the input limit of {limits.max_input_bytes}")
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             inner = _inflate(stream, compressed=len(data), limits=limits, what=name)
         return unpack(inner, name=name.removesuffix(".gz"), limits=limits)
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         return _unzip(data, name=name, limits=limits)
     return [(name, data)]
 
@@ -204,11 +215,11 @@ def _chunks(handle: IO[bytes], *, size: int, name: str, limits: LoadLimits) -> I
     with handle:
         head = handle.read(4)
         handle.seek(0)
-        if head.startswith(_GZIP_MAGIC):
+        if head.startswith(GZIP_MAGIC):
             with gzip.GzipFile(fileobj=handle) as stream:
                 yield from _bounded(stream, compressed=size, name=name, limits=limits)  # type: ignore[arg-type]
             return
-        if head.startswith(_ZIP_MAGIC):
+        if head.startswith(ZIP_MAGIC):
             yield from _zip_member(handle, name=name, limits=limits)
             return
         if size > limits.max_input_bytes:

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import EncodingError, LimitExceededError, NotHARError, NotJSONError, TruncatedError
+from ._json import STD_DECODER
 from .load import BOMS, LoadLimits
 
-__all__ = ["ENTRIES", "LOG", "DocumentStream", "HarStream", "chunks_of"]
+__all__ = ["ENTRIES", "LOG", "DocumentStream", "HarStream"]
 
 ENTRIES = object()
 """Stands, in `log`, where the entries list was."""
@@ -31,13 +32,6 @@ LOG = object()
 _FIRST_READ = 1 << 20
 _MAX_READ = 64 << 20
 _NOT_WHITESPACE = re.compile(r"[^ \t\r\n]")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError("NaN and Infinity are not JSON")
-
-
-_decoder = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 class HarStream:
@@ -131,7 +125,7 @@ class HarStream:
         self._peek()
         while True:
             try:
-                value, end = _decoder.raw_decode(self._buffer, self._pos)
+                value, end = STD_DECODER.raw_decode(self._buffer, self._pos)
             except json.JSONDecodeError as exc:
                 if self._grow():
                     continue  # maybe only cut short by the buffer: read on (to the end, if need be)
@@ -248,10 +242,3 @@ def _frame(top: dict[str, Any], log: dict[str, Any], mark: str) -> dict[str, Any
     """The document without its entries: `mark` stands where the entries list goes."""
     log_frame = {k: (mark if v is ENTRIES else v) for k, v in log.items()}
     return {k: (log_frame if v is LOG else v) for k, v in top.items()}
-
-
-def chunks_of(data: bytes, size: int = 8 << 20) -> Iterator[bytes]:
-    """Slices of bytes already in memory (the gateway's uploads)."""
-    view = memoryview(data)
-    for start in range(0, len(view), size):
-        yield bytes(view[start : start + size])

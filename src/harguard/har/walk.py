@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from ..errors import LimitExceededError
 from ..keynames import normalize_key
+from .context import host_of
 
 __all__ = ["HarScrub", "walk_document", "walk_entry"]
 
@@ -281,7 +281,7 @@ def walk_entry(s: HarScrub, entry: Any, index: int) -> Any:
     if isinstance(entry, dict):
         request = entry.get("request")
         url = request.get("url") if isinstance(request, dict) else None
-        s.host = _host(url) if isinstance(url, str) else None
+        s.host = host_of(url) if isinstance(url, str) else None
     return _object(s, entry, loc, _ENTRY)
 
 
@@ -304,10 +304,3 @@ def walk_document(s: HarScrub, doc: dict[str, Any]) -> None:
     walk_log_fields(s, log)
     for i, entry in enumerate(log["entries"]):
         log["entries"][i] = walk_entry(s, entry, i)
-
-
-def _host(url: str) -> str | None:
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None

@@ -78,7 +78,6 @@ class Redactor:
         self._propagate: dict[str, str] = {}
         self._critical: set[str] = set()
         self._fingerprints: dict[str, str] = {}
-        self.generation = 0
 
     def __repr__(self) -> str:
         return f"<Redactor secrets={len(self._replacements)}>"
@@ -106,7 +105,6 @@ class Redactor:
         self._replacements[value] = replacement
         if is_propagatable(value, kind):
             self._propagate[value] = replacement
-            self.generation += 1
 
     def is_critical(self, value: str) -> bool:
         """Whether `value` is a credential whose survival must stop the output."""

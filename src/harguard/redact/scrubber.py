@@ -21,20 +21,21 @@ import binascii
 import re
 from collections import Counter
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from ..decode import LAYERS
 from ..decode.base64 import BINARY_MIME, is_binary
 from ..decode.base64 import decode_text as decode_base64_text
+from ..decode.base64 import encode_text as encode_base64_text
 from ..decode.datauri import DATA_URI, payload_span, scrub_payload
-from ..decode.form import readable_placeholders
+from ..decode.form import encode_component
 from ..decode.url import scrub_url
 from ..detect.catalogue import Rule
 from ..detect.engine import Engine, Hits
 from ..detect.entropy import has_uuid, looks_random
 from ..detect.known import KnownSecrets
-from ..detect.position import PII_KINDS, Position, Positions
+from ..detect.position import Position, Positions
 from ..errors import LimitExceededError
 from ..policy import Policy
 from ..types import PLACEHOLDER_ANY_SPELLING, Finding, Severity
@@ -83,7 +84,6 @@ class Limits:
 
     max_string_chars: int = 64 * 2**20
     max_layers: int = 8
-    max_depth: int = 200
 
 
 _SCHEME_SPLIT = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)(\s+)(\S.*)", re.DOTALL)
@@ -105,7 +105,7 @@ class Survey:
     """What one look at a whole text found: prefilter hits and value-rule matches by secret."""
 
     hits: Hits
-    matches: dict[str, Rule]
+    matches: dict[str, Rule] = field(repr=False)  # keyed by the raw secrets
     escaped: bool = False
 
 
@@ -134,8 +134,6 @@ class Scrubber:
         self._key_classes: dict[str, int] = {}
         self.kinds_seen: Counter[str] = Counter()
         self.host: str | None = None
-        self._disabled_rules = policy.disabled_rules
-        self._disabled_kinds = policy.disabled_kinds
 
     def __repr__(self) -> str:
         return f"<Scrubber engine={self.engine.backend} {self.redactor!r}>"
@@ -212,9 +210,6 @@ class Scrubber:
         return scrub_url(value, self, loc=loc, depth=0)
 
     # -- doors ---------------------------------------------------------------------------
-    def is_sensitive_key(self, key: str) -> bool:
-        return self.positions.key(key) is not None
-
     def pair(self, name: str, value: str, *, loc: str, depth: int) -> str:
         header = self.positions.header(name)
         if header is not None and header.mode != "whole":
@@ -379,15 +374,10 @@ class Scrubber:
         """Secrets the survey matched in the whole text (where a rule saw their context, such
         as an AWS key id next to its secret) are redacted in this value too."""
         for secret, rule in survey.matches.items():
-            if secret in value and self._rule_enabled(rule):
+            if secret in value:
                 replacement = self.redact(secret, kind=rule.kind, rule=rule.id, severity=rule.severity, loc=loc)
                 value = value.replace(secret, replacement)
         return value
-
-    def _rule_enabled(self, rule: Rule) -> bool:
-        if rule.id in self._disabled_rules or rule.kind in self._disabled_kinds:
-            return False
-        return self.policy.pii or rule.kind not in PII_KINDS
 
     def text(self, text: str, *, loc: str, depth: int = 0) -> str:
         if len(text) < _MIN_TEXT:
@@ -422,8 +412,6 @@ class Scrubber:
             self._key_values(text, edits, loc=loc, depth=depth, code=code)
         for m in self.engine.find(text, hits):
             rule = m.rule
-            if not self._rule_enabled(rule):
-                continue
             secret = text[m.start : m.end]
             if (
                 is_placeholder(secret)
@@ -520,12 +508,15 @@ class Scrubber:
         head = text[:4096].strip()
         try:
             if is_binary(base64.b64decode(head[: len(head) - len(head) % 4])):
-                return text
-            decoded = base64.b64decode(text).decode("utf-8")
+                return text  # an image or a font: decided on its first kilobytes, not decoded whole
         except (binascii.Error, ValueError):
             return self.text(text, loc=loc)
+        found = decode_base64_text(text.strip())
+        if found is None:
+            return self.text(text, loc=loc)
+        decoded, how = found
         new = self.text(decoded, loc=f"{loc}/base64", depth=1)
-        return text if new == decoded else base64.b64encode(new.encode("utf-8")).decode("ascii")
+        return text if new == decoded else encode_base64_text(new, how)
 
     def server_ip(self, value: str, *, loc: str) -> str:
         """`serverIPAddress`: private addresses reveal a customer's network (policy decides)."""
@@ -542,9 +533,7 @@ class Scrubber:
         new = self.text(decoded, loc=f"{loc}/percent", depth=depth + 1)
         if new == decoded:
             return text
-        # Characters the original left raw stay raw; placeholders stay readable, nothing else changes.
-        safe = "".join(sorted({c for c in text if not c.isalnum() and c != "%"}))
-        return readable_placeholders(quote(new, safe=safe))
+        return encode_component(new, like=text, plus=False)
 
     def _saml(self, value: str, pos: Position, *, loc: str, depth: int) -> str:
         """SAML messages keep their readable parts (issuer, audience, conditions, status) when
