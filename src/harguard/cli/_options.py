@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["EngineOpt", "FailOn", "FailOnOpt", "FormatOpt", "KeyFileOpt", "PolicyOpt", "ReportFormat"]
+__all__ = ["EngineOpt", "FailOn", "FailOnOpt", "FormatOpt", "KeyFileOpt", "PolicyOpt", "ReportFormat", "TextOpt"]
 
 
 class ReportFormat(StrEnum):
@@ -36,5 +36,8 @@ KeyFileOpt = Annotated[
                  "~/.config/harguard/key, created on first use.", dir_okay=False),
 ]  # fmt: skip
 EngineOpt = Annotated[str, typer.Option("--engine", help="Matching engine: auto, hyperscan or python.", hidden=True)]
+TextOpt = Annotated[
+    bool, typer.Option("--text", help="Inputs are logs or other text (SAML-tracer, JSON lines), not HARs.")
+]
 FormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding has at least this severity.")]

@@ -20,7 +20,7 @@ from ..report.manifest import Report
 from ..report.render import render_json, render_sarif, summary_table
 from ._common import build_sanitizer
 from ._errors import ExitCode, describe, exit_code_for
-from ._options import EngineOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
+from ._options import EngineOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat, TextOpt
 from ._output import bytes_progress, console, error
 
 EXAMPLES = """
@@ -44,9 +44,7 @@ def sanitize_command(
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-    text: Annotated[
-        bool, typer.Option("--text", help="Inputs are logs or other text (SAML-tracer, JSON lines), not HARs.")
-    ] = False,
+    text: TextOpt = False,
     engine: EngineOpt = "auto",
 ) -> None:
     """Remove every credential, session token, secret and piece of PII; keep the HAR valid.

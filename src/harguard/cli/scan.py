@@ -16,7 +16,7 @@ from ..report.render import render_json, render_sarif, summary_table
 from ..types import Severity
 from ._common import build_sanitizer
 from ._errors import ExitCode, describe, exit_code_for
-from ._options import EngineOpt, FailOn, FailOnOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat
+from ._options import EngineOpt, FailOn, FailOnOpt, FormatOpt, KeyFileOpt, PolicyOpt, ReportFormat, TextOpt
 from ._output import console, error
 
 EXAMPLES = """
@@ -35,9 +35,7 @@ def scan_command(
     fail_on: FailOnOpt = FailOn.high,
     policy: PolicyOpt = None,
     key_file: KeyFileOpt = None,
-    text: Annotated[
-        bool, typer.Option("--text", help="Inputs are logs or other text (SAML-tracer, JSON lines), not HARs.")
-    ] = False,
+    text: TextOpt = False,
     engine: EngineOpt = "auto",
 ) -> None:
     """Report every credential and piece of PII (kind, location, fingerprint; never values).
