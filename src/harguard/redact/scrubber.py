@@ -236,22 +236,21 @@ class Scrubber:
 
     def content_check(self, context: object) -> Callable[[str], bool]:
         survey = context if isinstance(context, Survey) else None
-        prose = survey is not None and "key" in survey.hits.hints
-        matches = tuple(survey.matches) if survey is not None else ()
-        known = self.known
+        return lambda value: self._worth_a_look(value, survey)
 
-        def check(value: str) -> bool:
-            if len(value) < _MIN_TEXT:
-                return False
-            if may_have_layers(value):
+    def _worth_a_look(self, value: str, survey: Survey | None) -> bool:
+        """Whether a value under a harmless key may hold something: a layer, a telling
+        `key: value` in prose, a value-rule match its text's survey saw, a known secret."""
+        if len(value) < _MIN_TEXT:
+            return False
+        if may_have_layers(value):
+            return True
+        if survey is not None:
+            if ": " in value and "key" in survey.hits.hints:
                 return True
-            if prose and ": " in value:
+            if any(secret in value for secret in survey.matches):
                 return True
-            if matches and any(secret in value for secret in matches):
-                return True
-            return bool(known) and bool(known.present(value))  # type: ignore[union-attr]
-
-        return check
+        return bool(self.known) and bool(self.known.present(value))  # type: ignore[union-attr]
 
     def describes_person(self, siblings: Collection[str]) -> bool:
         return self.positions.describes_person(siblings)
@@ -345,17 +344,7 @@ class Scrubber:
         nothing), certainly holds nothing: the fast path for most values of a capture."""
         if key and self.positions.may_matter(key):
             return True
-        if len(value) < _MIN_TEXT:
-            return False
-        if may_have_layers(value):
-            return True
-        if self.known and self.known.present(value):
-            return True
-        if not isinstance(context, Survey):
-            return False
-        if "key" in context.hits.hints and ": " in value:
-            return True
-        return any(secret in value for secret in context.matches)
+        return self._worth_a_look(value, context if isinstance(context, Survey) else None)
 
     def is_positional_header(self, name: str) -> bool:
         return self.positions.header(name) is not None
