@@ -14,7 +14,7 @@ from ..har import _json
 from ..types import Severity
 from .manifest import Report
 
-__all__ = ["render_json", "render_sarif", "summary_table"]
+__all__ = ["render_json", "render_sarif", "sarif_document", "sarif_result", "sarif_rule", "summary_table"]
 
 _SARIF_LEVEL = {
     Severity.CRITICAL: "error",
@@ -35,39 +35,54 @@ def render_json(reports: Sequence[Report]) -> bytes:
     return _json.dumps(doc, indent=True) + b"\n"
 
 
+def sarif_rule(rule: str, kind: str, severity: str) -> dict[str, Any]:
+    """A SARIF `reportingDescriptor` for one rule id."""
+    return {
+        "id": rule,
+        "name": rule,
+        "shortDescription": {"text": f"{kind} ({rule})"},
+        "properties": {"security-severity": _SECURITY_SEVERITY[Severity(severity)], "tags": ["security"]},
+    }
+
+
+def sarif_result(
+    *, rule: str, kind: str, severity: str, location: str, fingerprint: str, physical: dict[str, Any],
+    note: str = "", properties: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """A SARIF `result` for one finding: kind, logical location and fingerprint, never a value."""
+    return {
+        "ruleId": rule,
+        "level": _SARIF_LEVEL[Severity(severity)],
+        "message": {"text": f"{kind} at {location} (fingerprint {fingerprint[:12]}{note})"},
+        "locations": [{"physicalLocation": physical,
+                       "logicalLocations": [{"fullyQualifiedName": location, "kind": "member"}]}],
+        "partialFingerprints": {"harguard/v1": fingerprint},
+        "properties": {"kind": kind, "severity": str(severity), **(properties or {})},
+    }  # fmt: skip
+
+
+def sarif_document(driver: dict[str, Any], results: list[dict[str, Any]], **run: Any) -> dict[str, Any]:
+    """The SARIF 2.1.0 envelope: one run of one tool."""
+    tool = {"version": __version__, "informationUri": "https://github.com/harguard/harguard", **driver}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": tool}, **run, "results": results}],
+    }
+
+
 def render_sarif(reports: Sequence[Report]) -> bytes:
     """SARIF 2.1.0: one result per finding, located by file and (logical) HAR location."""
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for report in reports:
         for f in report.findings:
-            rules.setdefault(f.rule, {
-                "id": f.rule,
-                "name": f.rule,
-                "shortDescription": {"text": f"{f.kind} ({f.rule})"},
-                "properties": {"security-severity": _SECURITY_SEVERITY[f.severity], "tags": ["security"]},
-            })  # fmt: skip
-            results.append({
-                "ruleId": f.rule,
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]})"},
-                "locations": [{
-                    "physicalLocation": {"artifactLocation": {"uri": report.source}},
-                    "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}],
-                }],
-                "partialFingerprints": {"harguard/v1": f.fingerprint},
-                "properties": {"kind": f.kind, "severity": f.severity.value},
-            })  # fmt: skip
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "harguard", "version": __version__,
-                                "informationUri": "https://github.com/harguard/harguard",
-                                "rules": list(rules.values())}},
-            "results": results,
-        }],
-    }  # fmt: skip
+            rules.setdefault(f.rule, sarif_rule(f.rule, f.kind, f.severity))
+            results.append(sarif_result(
+                rule=f.rule, kind=f.kind, severity=f.severity, location=f.location, fingerprint=f.fingerprint,
+                physical={"artifactLocation": {"uri": report.source}},
+            ))  # fmt: skip
+    doc = sarif_document({"name": "harguard", "rules": list(rules.values())}, results)
     return _json.dumps(doc, indent=True) + b"\n"
 
 

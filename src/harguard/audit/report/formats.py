@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..._version import __version__
+from ...report.render import sarif_document, sarif_result, sarif_rule
 from ..config import AUDIT_SCHEME
 from .model import AuditReport, FindingRow
 
 __all__ = ["render_csv", "render_json", "render_sarif"]
 
-_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
-_SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.0"}
 _CSV_COLUMNS = (
     "path",
     "member",
@@ -152,35 +151,15 @@ class _Artifacts:
         return self._index[key]
 
 
-def _sarif_rule(f: FindingRow) -> dict[str, Any]:
-    return {
-        "id": f.rule,
-        "name": f.rule,
-        "shortDescription": {"text": f"{f.kind} ({f.rule})"},
-        "properties": {"security-severity": _SECURITY_SEVERITY.get(f.severity, "5.0"), "tags": ["security"]},
-    }
-
-
 def _sarif_result(f: FindingRow, artifacts: _Artifacts) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": artifacts.location(f.path, f.member)}
     if f.line is not None:
         physical["region"] = {"startLine": f.line}
-    return {
-        "ruleId": f.rule,
-        "level": _LEVEL.get(f.severity, "warning"),
-        "message": {"text": f"{f.kind} at {f.location} (fingerprint {f.fingerprint[:12]}, {f.state})"},
-        "locations": [
-            {"physicalLocation": physical, "logicalLocations": [{"fullyQualifiedName": f.location, "kind": "member"}]}
-        ],
-        "partialFingerprints": {"harguard/v1": f.fingerprint},
-        "properties": {
-            "kind": f.kind,
-            "severity": f.severity,
-            "state": f.state,
-            "tenant": f.tenant or None,
-            "case": f.case or None,
-        },
-    }
+    return sarif_result(
+        rule=f.rule, kind=f.kind, severity=f.severity, location=f.location, fingerprint=f.fingerprint,
+        physical=physical, note=f", {f.state}",
+        properties={"state": f.state, "tenant": f.tenant or None, "case": f.case or None},
+    )  # fmt: skip
 
 
 def render_sarif(report: AuditReport) -> bytes:
@@ -190,19 +169,12 @@ def render_sarif(report: AuditReport) -> bytes:
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for f in report.findings:
-        rules.setdefault(f.rule, _sarif_rule(f))
+        rules.setdefault(f.rule, sarif_rule(f.rule, f.kind, f.severity))
         results.append(_sarif_result(f, artifacts))
-    driver = {
-        "name": "harguard-audit",
-        "version": __version__,
-        "informationUri": "https://github.com/harguard/harguard",
-        "rules": list(rules.values()),
-    }
-    run = {
-        "tool": {"driver": driver},
-        "artifacts": artifacts.entries,
-        "results": results,
-        "properties": {"totals": report.totals, "run": report.run["id"]},
-    }
-    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
+    doc = sarif_document(
+        {"name": "harguard-audit", "rules": list(rules.values())},
+        results,
+        artifacts=artifacts.entries,
+        properties={"totals": report.totals, "run": report.run["id"]},
+    )
     return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
